@@ -1,0 +1,26 @@
+//! KRM wire types: the ResourceList that comes in and goes out, its results, and YAML I/O.
+//! The only module that calls the YAML library.
+
+mod object;
+mod read;
+mod results;
+mod write;
+
+pub use object::{Object, ObjectRef};
+pub use read::{Limits, ReadError, parse_objects, parse_resource_list, parse_value};
+pub use results::{FieldRef, FileRef, ResultItem, Severity};
+pub use write::{to_yaml, write_resource_list};
+
+/// The apiVersion of a KRM ResourceList.
+pub const RESOURCE_LIST_API_VERSION: &str = "config.kubernetes.io/v1";
+
+/// A KRM ResourceList: the function's input and output.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceList {
+    /// The resources to transform, or that were generated.
+    pub items: Vec<Object>,
+    /// The function's own configuration, when the orchestrator gave one.
+    pub function_config: Option<Object>,
+    /// Diagnostics, sorted before writing.
+    pub results: Vec<ResultItem>,
+}

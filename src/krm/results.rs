@@ -1,0 +1,72 @@
+//! KRM function results, in the exact shape the KRM functions specification gives them.
+
+use super::ObjectRef;
+use serde::Serialize;
+
+/// How bad a result is. Lowercase on the wire, as the spec requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The input is wrong; the function exits 1.
+    Error,
+    /// Worth a look; the function still succeeds.
+    Warning,
+    /// For information.
+    Info,
+}
+
+/// A field of an object, named by its path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FieldRef {
+    /// A dotted path such as `spec.steps.test.command[0]`.
+    pub path: String,
+}
+
+/// The file an object came from, when the orchestrator said.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FileRef {
+    /// The file's path inside the package.
+    pub path: String,
+}
+
+/// One diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResultItem {
+    /// The object concerned, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_ref: Option<ObjectRef>,
+    /// The field concerned, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<FieldRef>,
+    /// The file concerned, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileRef>,
+    /// How bad it is.
+    pub severity: Severity,
+    /// What is wrong and what would be valid.
+    pub message: String,
+}
+
+impl ResultItem {
+    /// One line for stderr: `error: Pipeline/ns/name: spec.repo: message`.
+    pub fn to_line(&self) -> String {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        let mut line = format!("{severity}: ");
+        if let Some(r) = &self.resource_ref {
+            line.push_str(&format!("{r}: "));
+        }
+        if let Some(f) = &self.field {
+            line.push_str(&format!("{}: ", f.path));
+        }
+        line.push_str(&self.message);
+        if let Some(file) = &self.file {
+            line.push_str(&format!(" (in {})", file.path));
+        }
+        line
+    }
+}

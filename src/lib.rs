@@ -1,0 +1,16 @@
+//! pipewright: a KRM function and CLI that expands three small kinds into Argo Workflows CI.
+//!
+//! The data flows one way:
+//! stdin → [`krm`] → [`spec`] → [`validate`] → [`model`] → [`render`] (with [`argo`]) → [`function`] → stdout.
+//! [`commands`] adapt each subcommand; [`app`] and [`cli`] parse arguments and pick exit codes.
+
+pub mod app;
+pub mod argo;
+pub mod cli;
+pub mod commands;
+pub mod function;
+pub mod krm;
+pub mod model;
+pub mod render;
+pub mod spec;
+pub mod validate;

@@ -1,0 +1,165 @@
+//! Validated domain types. Required things are not `Option`; names are newtypes that
+//! can only be built by the validator, so `render` needs no error paths.
+
+mod values;
+
+pub use crate::spec::{Severity, Toolchain};
+pub use values::{Command, ContextDir, GitRef, GitUrl, ImageRef, ImageRepo, Name, SecretKeyRef};
+
+/// The library version this build of pipewright emits and calls.
+pub const LIBRARY_VERSION: &str = "v1";
+
+/// Identifies the spec object a generated object came from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    /// `Pipeline` or `Platform`.
+    pub kind: &'static str,
+    /// The namespace, for namespaced kinds.
+    pub namespace: Option<Name>,
+    /// The name.
+    pub name: Name,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.namespace {
+            Some(ns) => write!(f, "{}/{}/{}", self.kind, ns, self.name),
+            None => write!(f, "{}/{}", self.kind, self.name),
+        }
+    }
+}
+
+/// One valid spec object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Spec {
+    /// A valid Platform.
+    Platform(Platform),
+    /// A valid Pipeline.
+    Pipeline(Pipeline),
+}
+
+impl Spec {
+    /// Where the spec came from.
+    pub fn origin(&self) -> &Origin {
+        match self {
+            Spec::Platform(p) => &p.origin,
+            Spec::Pipeline(p) => &p.origin,
+        }
+    }
+}
+
+/// A valid Pipeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pipeline {
+    /// Where it came from; its name and namespace are those of the generated objects.
+    pub origin: Origin,
+    /// The repository to clone.
+    pub repo: GitUrl,
+    /// The default revision.
+    pub revision: GitRef,
+    /// The project directory inside the repository.
+    pub context_dir: ContextDir,
+    /// The toolchain.
+    pub toolchain: Toolchain,
+    /// The repository to publish to; `None` when the build step is off.
+    pub image: Option<ImageRepo>,
+    /// The steps that run, with their overrides.
+    pub steps: StepPlan,
+    /// Where to report results.
+    pub notify: Option<SecretKeyRef>,
+}
+
+impl Pipeline {
+    /// The pipeline's name (also the name of its WorkflowTemplate and RBAC objects).
+    pub fn name(&self) -> &Name {
+        &self.origin.name
+    }
+
+    /// The pipeline's namespace.
+    pub fn namespace(&self) -> &Name {
+        // Pipelines always have a namespace; the validator fills in the default.
+        self.origin.namespace.as_ref().unwrap_or(&self.origin.name)
+    }
+}
+
+/// A step's resolved setting.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Step {
+    /// The library's default.
+    #[default]
+    Default,
+    /// Switched off.
+    Off,
+    /// Overridden command and/or image.
+    Custom {
+        /// The replacement command.
+        command: Option<Command>,
+        /// The replacement image.
+        image: Option<ImageRef>,
+    },
+}
+
+impl Step {
+    /// Whether the step runs.
+    pub fn enabled(&self) -> bool {
+        !matches!(self, Step::Off)
+    }
+}
+
+/// Every overridable step's setting.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StepPlan {
+    /// Dependencies.
+    pub deps: Step,
+    /// Lint.
+    pub lint: Step,
+    /// Test.
+    pub test: Step,
+    /// Security scan.
+    pub security_scan: Step,
+    /// Image build and publish.
+    pub build_image: Step,
+}
+
+/// A valid Platform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Platform {
+    /// Where it came from.
+    pub origin: Origin,
+    /// The images the library runs.
+    pub images: Images,
+    /// The push-credentials Secret's name.
+    pub registry_secret: Name,
+    /// The lowest severity that fails the scan.
+    pub fail_on: Severity,
+}
+
+/// The images the library's steps run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Images {
+    /// git clone.
+    pub git: ImageRef,
+    /// Node.js steps.
+    pub node: ImageRef,
+    /// Python steps.
+    pub python: ImageRef,
+    /// Go steps.
+    pub go: ImageRef,
+    /// Security scanner.
+    pub scanner: ImageRef,
+    /// Image builder.
+    pub builder: ImageRef,
+    /// Notifier.
+    pub notifier: ImageRef,
+}
+
+impl Images {
+    /// The toolchain's image.
+    pub fn toolchain(&self, t: Toolchain) -> &ImageRef {
+        match t {
+            Toolchain::Node => &self.node,
+            Toolchain::Python => &self.python,
+            Toolchain::Go => &self.go,
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The contract between the library (ClusterWorkflowTemplates) and the pipelines that call it:
+//! template names and parameter names, defined once so the two sides cannot drift.
+
+use crate::model::{LIBRARY_VERSION, Toolchain};
+
+/// The volume that holds the cloned repository and caches, shared by every task of a run.
+pub const WORKSPACE_VOLUME: &str = "workspace";
+/// Where the workspace is mounted in every step.
+pub const WORKSPACE_PATH: &str = "/workspace";
+/// Where the repository is cloned inside the workspace.
+pub const SOURCE_PATH: &str = "/workspace/src";
+
+/// Template input and workflow parameter names.
+pub mod param {
+    /// The repository URL.
+    pub const REPO_URL: &str = "repo_url";
+    /// The revision to check out.
+    pub const REVISION: &str = "revision";
+    /// The project directory inside the repository.
+    pub const CONTEXT_DIR: &str = "context_dir";
+    /// The image repository.
+    pub const IMAGE: &str = "image";
+    /// The image tag ("" lets the clone step compute `<revision>-<short sha>`).
+    pub const IMAGE_TAG: &str = "image_tag";
+    /// A step's command, one argument per line.
+    pub const COMMAND: &str = "command";
+    /// A step's container image.
+    pub const STEP_IMAGE: &str = "step_image";
+    /// The scanner's severities that fail the scan.
+    pub const SEVERITY: &str = "severity";
+    /// The workflow's status, for notifications.
+    pub const STATUS: &str = "status";
+    /// The workflow's failures (JSON), for notifications.
+    pub const FAILURES: &str = "failures";
+    /// The pipeline's name, for notifications.
+    pub const PIPELINE: &str = "pipeline";
+    /// The Secret holding the webhook URL.
+    pub const WEBHOOK_SECRET: &str = "webhook_secret";
+    /// The key of the webhook URL in that Secret.
+    pub const WEBHOOK_KEY: &str = "webhook_key";
+}
+
+/// The library's ClusterWorkflowTemplates, each with the templates it holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Family {
+    /// `clone`.
+    Git,
+    /// `deps`, `lint`, `test` for one toolchain.
+    Toolchain(Toolchain),
+    /// `scan`.
+    Security,
+    /// `build`.
+    Image,
+    /// `webhook`.
+    Notify,
+}
+
+impl Family {
+    /// Every family, in the order the library emits them.
+    pub const ALL: [Family; 7] = [
+        Family::Git,
+        Family::Toolchain(Toolchain::Node),
+        Family::Toolchain(Toolchain::Python),
+        Family::Toolchain(Toolchain::Go),
+        Family::Security,
+        Family::Image,
+        Family::Notify,
+    ];
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Family::Git => "git",
+            Family::Toolchain(Toolchain::Node) => "node",
+            Family::Toolchain(Toolchain::Python) => "python",
+            Family::Toolchain(Toolchain::Go) => "go",
+            Family::Security => "security",
+            Family::Image => "image",
+            Family::Notify => "notify",
+        }
+    }
+
+    /// The ClusterWorkflowTemplate's name, versioned so that library versions sit side by side.
+    pub fn cluster_template_name(self) -> String {
+        format!("pipewright-{LIBRARY_VERSION}-{}", self.suffix())
+    }
+}
+
+/// Template names inside the families.
+pub mod template {
+    /// Clones the repository.
+    pub const CLONE: &str = "clone";
+    /// Installs dependencies.
+    pub const DEPS: &str = "deps";
+    /// Lints.
+    pub const LINT: &str = "lint";
+    /// Tests.
+    pub const TEST: &str = "test";
+    /// Scans the source tree.
+    pub const SCAN: &str = "scan";
+    /// Builds and pushes the image.
+    pub const BUILD: &str = "build";
+    /// Posts to a webhook.
+    pub const WEBHOOK: &str = "webhook";
+}
+
+/// Output parameter names.
+pub mod output {
+    /// The checked-out commit SHA.
+    pub const COMMIT: &str = "commit";
+    /// The image tag to publish.
+    pub const IMAGE_TAG: &str = "image_tag";
+    /// The pushed image's digest.
+    pub const DIGEST: &str = "digest";
+}

@@ -1,0 +1,27 @@
+//! Model to Kubernetes objects: one file per output family. Takes the model only, so it has
+//! no error paths for bad input.
+
+pub mod contract;
+mod library;
+mod meta;
+mod presets;
+mod rbac;
+mod scripts;
+mod workflow_template;
+
+use crate::krm::Object;
+use crate::model::Spec;
+
+pub use meta::{GENERATED_FROM, MANAGED_BY_LABEL};
+
+/// Every object one spec expands into, in a fixed order.
+pub fn render(spec: &Spec) -> Vec<Object> {
+    match spec {
+        Spec::Platform(p) => library::render(p),
+        Spec::Pipeline(p) => {
+            let mut out = vec![workflow_template::render(p)];
+            out.extend(rbac::render(p));
+            out
+        }
+    }
+}

@@ -1,0 +1,170 @@
+//! Pipeline to WorkflowTemplate: a DAG whose tasks call the library through `templateRef`.
+
+use super::contract::{Family, WORKSPACE_VOLUME, output, param, template};
+use super::meta;
+use crate::argo::{
+    self, Arguments, Dag, Metadata, Parameter, PodGc, Task, TemplateRef, TtlStrategy, VolumeClaimGc, WorkflowSpec,
+};
+use crate::krm::Object;
+use crate::model::{LIBRARY_VERSION, Pipeline, Step};
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, PersistentVolumeClaimSpec, VolumeResourceRequirements};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeMap;
+
+/// The DAG template every pipeline starts at.
+pub const ENTRYPOINT: &str = "pipeline";
+/// The exit-handler template, present when `notify` is set.
+pub const EXIT_HANDLER: &str = "notify";
+/// One hour: the longest a run may take before Argo stops it.
+pub const ACTIVE_DEADLINE_SECONDS: i64 = 3600;
+
+fn workflow_param(name: &str) -> String {
+    format!("{{{{workflow.parameters.{name}}}}}")
+}
+
+fn task_ref(name: &str, family: Family, template: &str, depends: Option<String>, args: Vec<Parameter>) -> Task {
+    Task {
+        name: name.into(),
+        template_ref: Some(TemplateRef { name: family.cluster_template_name(), template: template.into(), cluster_scope: true }),
+        depends,
+        arguments: Some(Arguments { parameters: args }),
+        ..Default::default()
+    }
+}
+
+fn step_args(step: &Step) -> Vec<Parameter> {
+    let mut args = vec![Parameter::value(param::CONTEXT_DIR, workflow_param(param::CONTEXT_DIR))];
+    if let Step::Custom { command, image } = step {
+        if let Some(c) = command {
+            args.push(Parameter::value(param::COMMAND, c.as_lines()));
+        }
+        if let Some(i) = image {
+            args.push(Parameter::value(param::STEP_IMAGE, i.as_str()));
+        }
+    }
+    args
+}
+
+fn dag(p: &Pipeline) -> Dag {
+    let mut tasks = vec![task_ref(
+        "clone",
+        Family::Git,
+        template::CLONE,
+        None,
+        vec![
+            Parameter::value(param::REPO_URL, workflow_param(param::REPO_URL)),
+            Parameter::value(param::REVISION, workflow_param(param::REVISION)),
+            Parameter::value(param::IMAGE_TAG, workflow_param(param::IMAGE_TAG)),
+        ],
+    )];
+    let toolchain = Family::Toolchain(p.toolchain);
+    let after_deps = if p.steps.deps.enabled() { "deps" } else { "clone" };
+    if p.steps.deps.enabled() {
+        tasks.push(task_ref("deps", toolchain, template::DEPS, Some("clone".into()), step_args(&p.steps.deps)));
+    }
+    let mut checks = Vec::new();
+    for (name, tmpl, step) in [("lint", template::LINT, &p.steps.lint), ("test", template::TEST, &p.steps.test)] {
+        if step.enabled() {
+            tasks.push(task_ref(name, toolchain, tmpl, Some(after_deps.into()), step_args(step)));
+            checks.push(name);
+        }
+    }
+    if p.steps.security_scan.enabled() {
+        let mut args = vec![Parameter::value(param::CONTEXT_DIR, workflow_param(param::CONTEXT_DIR))];
+        if let Step::Custom { image: Some(i), .. } = &p.steps.security_scan {
+            args.push(Parameter::value(param::STEP_IMAGE, i.as_str()));
+        }
+        tasks.push(task_ref("security-scan", Family::Security, template::SCAN, Some(after_deps.into()), args));
+        checks.push("security-scan");
+    }
+    if p.image.is_some() {
+        let depends = if checks.is_empty() { after_deps.to_owned() } else { checks.join(" && ") };
+        tasks.push(task_ref(
+            "build-image",
+            Family::Image,
+            template::BUILD,
+            Some(depends),
+            vec![
+                Parameter::value(param::CONTEXT_DIR, workflow_param(param::CONTEXT_DIR)),
+                Parameter::value(param::IMAGE, workflow_param(param::IMAGE)),
+                Parameter::value(param::IMAGE_TAG, format!("{{{{tasks.clone.outputs.parameters.{}}}}}", output::IMAGE_TAG)),
+            ],
+        ));
+    }
+    Dag { tasks }
+}
+
+fn exit_handler(p: &Pipeline) -> Option<argo::Template> {
+    let webhook = p.notify.as_ref()?;
+    let step = task_ref(
+        "notify",
+        Family::Notify,
+        template::WEBHOOK,
+        None,
+        vec![
+            Parameter::value(param::STATUS, "{{workflow.status}}"),
+            Parameter::value(param::FAILURES, "{{workflow.failures}}"),
+            Parameter::value(param::PIPELINE, p.name().as_str()),
+            Parameter::value(param::WEBHOOK_SECRET, webhook.name.as_str()),
+            Parameter::value(param::WEBHOOK_KEY, webhook.key.as_str()),
+        ],
+    );
+    Some(argo::Template { name: EXIT_HANDLER.into(), steps: Some(vec![vec![step]]), ..Default::default() })
+}
+
+fn workspace_claim() -> PersistentVolumeClaim {
+    PersistentVolumeClaim {
+        metadata: ObjectMeta { name: Some(WORKSPACE_VOLUME.into()), ..Default::default() },
+        spec: Some(PersistentVolumeClaimSpec {
+            access_modes: Some(vec!["ReadWriteOnce".into()]),
+            resources: Some(VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([("storage".into(), Quantity("2Gi".into()))])),
+                limits: None,
+            }),
+            ..Default::default()
+        }),
+        status: None,
+    }
+}
+
+/// The pipeline's WorkflowTemplate.
+pub fn render(p: &Pipeline) -> Object {
+    let name = p.name().as_str();
+    let pipeline_label = [("pipewright.dev/pipeline", name)];
+    let mut metadata = meta::object_meta(&p.origin, name, Some(p.namespace().as_str()), &pipeline_label);
+    let annotations = metadata.annotations.get_or_insert_default();
+    annotations.insert("pipewright.dev/library".into(), LIBRARY_VERSION.into());
+    annotations.insert("workflows.argoproj.io/description".into(), format!("CI pipeline for {}", p.repo));
+    let image = p.image.as_ref().map(|i| i.as_str().to_owned()).unwrap_or_default();
+    let arguments = Arguments {
+        parameters: vec![
+            Parameter::value(param::REPO_URL, p.repo.as_str()),
+            Parameter::value(param::REVISION, p.revision.as_str()),
+            Parameter::value(param::CONTEXT_DIR, p.context_dir.as_str()),
+            Parameter::value(param::IMAGE, image),
+            Parameter::value(param::IMAGE_TAG, ""),
+        ],
+    };
+    let mut templates = vec![argo::Template { name: ENTRYPOINT.into(), dag: Some(dag(p)), ..Default::default() }];
+    templates.extend(exit_handler(p));
+    let labels = BTreeMap::from([("pipewright.dev/pipeline".to_owned(), name.to_owned())]);
+    let spec = WorkflowSpec {
+        entrypoint: Some(ENTRYPOINT.into()),
+        arguments: Some(arguments),
+        service_account_name: Some(name.into()),
+        automount_service_account_token: Some(false),
+        executor: Some(argo::Executor { service_account_name: name.into() }),
+        active_deadline_seconds: Some(ACTIVE_DEADLINE_SECONDS),
+        pod_gc: Some(PodGc { strategy: "OnWorkflowSuccess".into(), delete_delay_duration: Some("1h".into()) }),
+        ttl_strategy: Some(TtlStrategy { seconds_after_success: 2 * 86_400, seconds_after_failure: 7 * 86_400 }),
+        volume_claim_gc: Some(VolumeClaimGc { strategy: "OnWorkflowCompletion".into() }),
+        volume_claim_templates: vec![workspace_claim()],
+        on_exit: p.notify.as_ref().map(|_| EXIT_HANDLER.into()),
+        pod_metadata: Some(Metadata { labels: labels.clone(), annotations: BTreeMap::new() }),
+        workflow_metadata: Some(Metadata { labels, annotations: BTreeMap::new() }),
+        templates,
+        ..Default::default()
+    };
+    Object::from_serialize(&argo::WorkflowTemplate { api_version: argo::API_VERSION, kind: "WorkflowTemplate", metadata, spec })
+}

@@ -1,0 +1,51 @@
+//! What users write: the `pipewright.dev/v1alpha1` kinds, as serde and schemars types.
+//! Every field carries a doc comment, which becomes its description in `pipewright schema`.
+
+mod meta;
+mod pipeline;
+mod platform;
+
+pub use meta::SpecMeta;
+pub use pipeline::{Notify, Pipeline, PipelineSpec, SecretKey, StepOverride, StepSetting, Steps, Toolchain};
+pub use platform::{Platform, PlatformImages, PlatformSpec, RegistrySettings, ScanSettings, Severity};
+
+/// The API group of every pipewright kind.
+pub const GROUP: &str = "pipewright.dev";
+/// The apiVersion of every pipewright kind.
+pub const API_VERSION: &str = "pipewright.dev/v1alpha1";
+
+/// The kinds pipewright expands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// The platform team's library of ClusterWorkflowTemplates.
+    Platform,
+    /// One project's CI pipeline.
+    Pipeline,
+}
+
+impl Kind {
+    /// Every kind, in the order `pipewright schema` lists them.
+    pub const ALL: [Kind; 2] = [Kind::Pipeline, Kind::Platform];
+
+    /// The kind's name as written in `kind:`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Platform => "Platform",
+            Kind::Pipeline => "Pipeline",
+        }
+    }
+
+    /// Parses a `kind:` value (exact match).
+    pub fn parse(kind: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == kind)
+    }
+
+    /// The JSON Schema of the kind, generated from its Rust type.
+    pub fn schema(self) -> serde_json::Value {
+        let schema = match self {
+            Kind::Platform => schemars::schema_for!(Platform),
+            Kind::Pipeline => schemars::schema_for!(Pipeline),
+        };
+        schema.to_value()
+    }
+}

@@ -1,0 +1,141 @@
+//! The `Pipeline` kind: one project's CI pipeline, in about ten lines.
+
+use super::SpecMeta;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// One project's CI pipeline. Expands into a WorkflowTemplate that calls the platform's
+/// library, and the ServiceAccount, Role and RoleBinding it runs as.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(example = example_pipeline())]
+pub struct Pipeline {
+    /// Always `pipewright.dev/v1alpha1`.
+    #[schemars(extend("const" = "pipewright.dev/v1alpha1"))]
+    pub api_version: String,
+    /// Always `Pipeline`.
+    #[schemars(extend("const" = "Pipeline"))]
+    pub kind: String,
+    /// The name becomes the WorkflowTemplate's name; the namespace (default `argo`) is where it and its RBAC live.
+    pub metadata: SpecMeta,
+    /// What to build and how.
+    pub spec: PipelineSpec,
+}
+
+fn example_pipeline() -> serde_json::Value {
+    serde_json::json!({
+        "apiVersion": "pipewright.dev/v1alpha1",
+        "kind": "Pipeline",
+        "metadata": {"name": "payments-api", "namespace": "team-payments"},
+        "spec": {
+            "repo": "https://github.com/acme/payments-api.git",
+            "toolchain": "node",
+            "image": "registry.acme.io/payments/payments-api"
+        }
+    })
+}
+
+/// What a Pipeline builds.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PipelineSpec {
+    /// The git repository to clone: an `https://` URL, or `ssh://` / `git@host:path` for SSH.
+    /// Credentials never go here; they belong in a Secret.
+    #[schemars(example = &"https://github.com/acme/payments-api.git")]
+    pub repo: String,
+    /// The branch, tag or commit to build by default. Default: `main`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"main")]
+    pub revision: Option<String>,
+    /// The project's directory inside the repository, relative to its root. Default: `.`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"services/payments")]
+    pub context_dir: Option<String>,
+    /// The toolchain whose deps, lint and test steps the pipeline runs.
+    pub toolchain: Toolchain,
+    /// The image repository that gets published, without a tag (the tag is computed per run).
+    /// Required unless `steps.build-image` is `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"registry.acme.io/payments/payments-api")]
+    pub image: Option<String>,
+    /// Per-step overrides, keyed by task name. `false` switches a step off; an object replaces its command or image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steps: Option<Steps>,
+    /// Where to report the result of every run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Notify>,
+}
+
+/// The toolchains the library knows.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Toolchain {
+    /// Node.js with npm: `npm ci`, `npm run lint`, `npm test`.
+    Node,
+    /// Python with pip in a virtualenv: `pip install`, `ruff check`, `pytest`.
+    Python,
+    /// Go modules: `go mod download`, `go vet`, `go test`.
+    Go,
+}
+
+/// Overrides for the default steps, keyed by DAG task name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Steps {
+    /// Installs dependencies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deps: Option<StepSetting>,
+    /// Lints the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lint: Option<StepSetting>,
+    /// Runs the tests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<StepSetting>,
+    /// Scans the source tree for vulnerabilities, secrets and misconfiguration.
+    #[serde(default, rename = "security-scan", skip_serializing_if = "Option::is_none")]
+    pub security_scan: Option<StepSetting>,
+    /// Builds and publishes the image.
+    #[serde(default, rename = "build-image", skip_serializing_if = "Option::is_none")]
+    pub build_image: Option<StepSetting>,
+}
+
+/// A step switched on or off, or overridden.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum StepSetting {
+    /// `true` keeps the default step, `false` removes it.
+    Enabled(bool),
+    /// Replaces the step's command or image.
+    Override(StepOverride),
+}
+
+/// A step's replacement command or image.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct StepOverride {
+    /// The command and its arguments, as a list of strings. It runs without a shell, in the project's directory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = vec!["npm", "test", "--", "--ci"])]
+    pub command: Option<Vec<String>>,
+    /// The container image to run the command in, instead of the platform's toolchain image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+/// Where run results are reported.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Notify {
+    /// A webhook that receives a JSON summary of every run. Its URL is read from a Secret.
+    pub webhook: SecretKey,
+}
+
+/// A key of a Secret in the pipeline's namespace.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretKey {
+    /// The Secret's name.
+    pub secret_name: String,
+    /// The key inside the Secret.
+    pub key: String,
+}

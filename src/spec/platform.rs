@@ -1,0 +1,100 @@
+//! The `Platform` kind: the platform team's settings for the library of ClusterWorkflowTemplates.
+
+use super::SpecMeta;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The platform team's library of steps. Cluster-scoped: it has a name and no namespace.
+/// Expands into versioned ClusterWorkflowTemplates that every Pipeline calls.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Platform {
+    /// Always `pipewright.dev/v1alpha1`.
+    #[schemars(extend("const" = "pipewright.dev/v1alpha1"))]
+    pub api_version: String,
+    /// Always `Platform`.
+    #[schemars(extend("const" = "Platform"))]
+    pub kind: String,
+    /// The Platform's name. A Platform has no namespace.
+    pub metadata: SpecMeta,
+    /// Settings for the library. Every field has a default, so `spec: {}` is a complete Platform.
+    #[serde(default)]
+    pub spec: PlatformSpec,
+}
+
+/// Library settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PlatformSpec {
+    /// The images the library's steps run. Each has a default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<PlatformImages>,
+    /// The registry the build step pushes to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registry: Option<RegistrySettings>,
+    /// The security scan's settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<ScanSettings>,
+}
+
+/// Image overrides for the library's steps.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PlatformImages {
+    /// Runs the git clone. Needs `git` and `sh`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git: Option<String>,
+    /// Runs node steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// Runs python steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<String>,
+    /// Runs go steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub go: Option<String>,
+    /// Runs the security scan (trivy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scanner: Option<String>,
+    /// Builds and pushes images (BuildKit, rootless).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builder: Option<String>,
+    /// Posts notifications (needs `python3`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notifier: Option<String>,
+}
+
+/// Registry settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RegistrySettings {
+    /// The `kubernetes.io/dockerconfigjson` Secret, present in every pipeline namespace, that
+    /// holds the push credentials. Default: `registry-credentials`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials_secret: Option<String>,
+}
+
+/// Security scan settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ScanSettings {
+    /// The lowest severity that fails the scan. Default: `HIGH`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on: Option<Severity>,
+}
+
+/// Vulnerability severities, lowest first.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Severity {
+    /// Unknown severity.
+    Unknown,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}

@@ -1,0 +1,180 @@
+//! Spec to model: checks every pipewright object and collects every problem, each with its
+//! object and field path, before any rendering happens.
+
+mod pipeline;
+mod platform;
+pub mod rules;
+mod structure;
+mod suggest;
+
+use crate::krm::{FieldRef, FileRef, Object, ObjectRef, ResultItem, Severity};
+use crate::model::{Name, Origin, Spec};
+use crate::spec::{self, Kind};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+pub use suggest::nearest;
+
+/// A dotted field path, as KRM results write it: `spec.steps.test.command[0]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Path(String);
+
+impl Path {
+    /// The path of the object itself.
+    pub fn root() -> Self {
+        Path(String::new())
+    }
+    /// The path of a field below this one.
+    pub fn key(&self, key: &str) -> Self {
+        if self.0.is_empty() { Path(key.to_owned()) } else { Path(format!("{}.{key}", self.0)) }
+    }
+    /// The path of a list element below this one.
+    pub fn index(&self, i: usize) -> Self {
+        Path(format!("{}[{i}]", self.0))
+    }
+    /// The path as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The problems found in one object.
+#[derive(Debug, Default)]
+pub struct Problems {
+    object: Option<ObjectRef>,
+    file: Option<String>,
+    items: Vec<ResultItem>,
+}
+
+impl Problems {
+    fn for_object(object: &Object) -> Self {
+        let file = object
+            .annotation("internal.config.kubernetes.io/path")
+            .or_else(|| object.annotation("config.kubernetes.io/path"))
+            .map(str::to_owned);
+        Problems { object: Some(object.reference()), file, items: Vec::new() }
+    }
+
+    /// Records an error at `path`.
+    pub fn push(&mut self, path: &Path, message: String) {
+        self.push_with(Severity::Error, path, message);
+    }
+
+    /// Records a result of the given severity at `path`.
+    pub fn push_with(&mut self, severity: Severity, path: &Path, message: String) {
+        self.items.push(ResultItem {
+            resource_ref: self.object.clone(),
+            field: (!path.as_str().is_empty()).then(|| FieldRef { path: path.as_str().to_owned() }),
+            file: self.file.clone().map(|path| FileRef { path }),
+            severity,
+            message,
+        });
+    }
+
+    /// Runs a rule on a value and records its complaint, if any.
+    pub fn check(&mut self, path: &Path, result: Result<(), String>) -> bool {
+        match result {
+            Ok(()) => true,
+            Err(message) => {
+                self.push(path, message);
+                false
+            }
+        }
+    }
+
+    fn has_errors(&self) -> bool {
+        self.items.iter().any(|r| r.severity == Severity::Error)
+    }
+}
+
+/// The outcome of validation: the valid specs, and every result (errors and warnings).
+#[derive(Debug, Default)]
+pub struct Validated {
+    /// Specs that passed, sorted by kind, namespace and name.
+    pub specs: Vec<Spec>,
+    /// Every problem found.
+    pub results: Vec<ResultItem>,
+}
+
+impl Validated {
+    /// Whether any result is an error.
+    pub fn has_errors(&self) -> bool {
+        self.results.iter().any(|r| r.severity == Severity::Error)
+    }
+}
+
+/// Whether an object is one of pipewright's kinds (any version of the group).
+pub fn is_pipewright(object: &Object) -> bool {
+    object.group() == spec::GROUP
+}
+
+fn schema(kind: Kind) -> &'static Value {
+    static PIPELINE: OnceLock<Value> = OnceLock::new();
+    static PLATFORM: OnceLock<Value> = OnceLock::new();
+    let cell = match kind {
+        Kind::Pipeline => &PIPELINE,
+        Kind::Platform => &PLATFORM,
+    };
+    cell.get_or_init(|| kind.schema())
+}
+
+/// Validates every pipewright object, and checks that no two share a kind, namespace and name.
+pub fn validate(objects: &[&Object]) -> Validated {
+    let mut out = Validated::default();
+    let mut seen: BTreeMap<Origin, usize> = BTreeMap::new();
+    for object in objects {
+        let mut problems = Problems::for_object(object);
+        if let Some(spec) = validate_one(object, &mut problems) {
+            let origin = spec.origin().clone();
+            if seen.contains_key(&origin) {
+                problems.push(&Path::key(&Path::root(), "metadata.name"), format!("{origin} is declared twice: each namespace and name may appear only once"));
+            } else {
+                seen.insert(origin, out.specs.len());
+                out.specs.push(spec);
+            }
+        }
+        out.results.append(&mut problems.items);
+    }
+    out.specs.sort_by(|a, b| a.origin().cmp(b.origin()));
+    out.results.sort();
+    out
+}
+
+fn validate_one(object: &Object, problems: &mut Problems) -> Option<Spec> {
+    let root = Path::root();
+    if object.api_version() != spec::API_VERSION {
+        problems.push(
+            &root.key("apiVersion"),
+            format!("unknown apiVersion {:?}: pipewright serves {}", object.api_version(), spec::API_VERSION),
+        );
+        return None;
+    }
+    let Some(kind) = Kind::parse(object.kind()) else {
+        let names = Kind::ALL.map(Kind::as_str);
+        let hint = nearest(object.kind(), names).map(|h| format!(", did you mean {h}?")).unwrap_or_default();
+        problems.push(&root.key("kind"), format!("unknown kind {:?}{hint} (valid: {})", object.kind(), names.join(", ")));
+        return None;
+    };
+    let schema = schema(kind);
+    structure::check(schema, schema, &object.0, &root, problems);
+    if problems.has_errors() {
+        return None;
+    }
+    let spec = match kind {
+        Kind::Pipeline => serde_json::from_value(object.0.clone()).map(|p| pipeline::check(p, problems).map(Spec::Pipeline)),
+        Kind::Platform => serde_json::from_value(object.0.clone()).map(|p| platform::check(p, problems).map(Spec::Platform)),
+    };
+    match spec {
+        Ok(spec) if !problems.has_errors() => spec,
+        Ok(_) => None,
+        Err(e) => {
+            problems.push(&root, format!("cannot be read: {e}"));
+            None
+        }
+    }
+}
+
+fn name(problems: &mut Problems, path: &Path, value: &str) -> Option<Name> {
+    problems.check(path, rules::dns_label(value)).then(|| Name::checked(value))
+}

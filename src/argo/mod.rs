@@ -236,8 +236,8 @@ pub struct Outputs {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RetryStrategy {
-    /// How many retries.
-    pub limit: i64,
+    /// How many retries (an IntOrString; written as a string, as Argo's schema types it).
+    pub limit: String,
     /// `Always`, `OnFailure`, `OnError` or `OnTransientError`.
     pub retry_policy: String,
     /// Waits between retries.
@@ -251,8 +251,8 @@ pub struct RetryStrategy {
 pub struct Backoff {
     /// The first wait, such as `10s`.
     pub duration: String,
-    /// The growth factor.
-    pub factor: i64,
+    /// The growth factor (an IntOrString).
+    pub factor: String,
     /// The longest wait.
     pub max_duration: String,
 }

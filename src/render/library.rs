@@ -108,9 +108,9 @@ fn non_root_pod() -> PodSecurityContext {
 
 fn network_retry() -> RetryStrategy {
     RetryStrategy {
-        limit: 3,
+        limit: "3".into(),
         retry_policy: "OnError".into(),
-        backoff: Some(argo::Backoff { duration: "10s".into(), factor: 2, max_duration: "2m".into() }),
+        backoff: Some(argo::Backoff { duration: "10s".into(), factor: "2".into(), max_duration: "2m".into() }),
     }
 }
 
@@ -218,7 +218,7 @@ fn scan(platform: &Platform) -> Template {
         ],
         c,
     );
-    t.retry_strategy = Some(RetryStrategy { limit: 2, retry_policy: "OnError".into(), backoff: None });
+    t.retry_strategy = Some(RetryStrategy { limit: "2".into(), retry_policy: "OnError".into(), backoff: None });
     t
 }
 

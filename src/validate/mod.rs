@@ -45,6 +45,8 @@ pub struct Problems {
     object: Option<ObjectRef>,
     file: Option<String>,
     items: Vec<ResultItem>,
+    /// How many of the problems are unknown fields (which do not stop the semantic checks).
+    unknown_fields: usize,
 }
 
 impl Problems {
@@ -53,7 +55,7 @@ impl Problems {
             .annotation("internal.config.kubernetes.io/path")
             .or_else(|| object.annotation("config.kubernetes.io/path"))
             .map(str::to_owned);
-        Problems { object: Some(object.reference()), file, items: Vec::new() }
+        Problems { object: Some(object.reference()), file, items: Vec::new(), unknown_fields: 0 }
     }
 
     /// Records an error at `path`.
@@ -158,12 +160,16 @@ fn validate_one(object: &Object, problems: &mut Problems) -> Option<Spec> {
     };
     let schema = schema(kind);
     structure::check(schema, schema, &object.0, &root, problems);
-    if problems.has_errors() {
-        return None;
+    if problems.items.len() > problems.unknown_fields {
+        return None; // wrong types or missing fields: the semantic checks would have nothing to read
+    }
+    let mut value = object.0.clone();
+    if problems.unknown_fields > 0 {
+        structure::prune_unknown(schema, schema, &mut value);
     }
     let spec = match kind {
-        Kind::Pipeline => serde_json::from_value(object.0.clone()).map(|p| pipeline::check(p, problems).map(Spec::Pipeline)),
-        Kind::Platform => serde_json::from_value(object.0.clone()).map(|p| platform::check(p, problems).map(Spec::Platform)),
+        Kind::Pipeline => serde_json::from_value(value).map(|p| pipeline::check(p, problems).map(Spec::Pipeline)),
+        Kind::Platform => serde_json::from_value(value).map(|p| platform::check(p, problems).map(Spec::Platform)),
     };
     match spec {
         Ok(spec) if !problems.has_errors() => spec,

@@ -63,6 +63,7 @@ fn check_object(root: &Value, schema: &Value, map: &Map<String, Value>, path: &P
                         .unwrap_or_default();
                     let valid: Vec<&str> = properties.keys().map(String::as_str).collect();
                     out.push(&path.key(key), format!("unknown field `{key}`{hint} (valid fields: {})", valid.join(", ")));
+                    out.unknown_fields += 1;
                 }
                 Some(extra @ Value::Object(_)) => check(root, extra, value, &path.key(key), out),
                 _ => {}
@@ -77,8 +78,23 @@ fn check_any_of(root: &Value, branches: &[Value], value: &Value, path: &Path, ou
     if value.is_null() && branches.iter().any(|b| is_null_schema(b)) {
         return;
     }
+    let consts: Vec<&Value> = branches.iter().filter_map(|b| b.get("const")).collect();
+    if !consts.is_empty() && consts.len() == branches.iter().filter(|b| !is_null_schema(b)).count() {
+        let names: Vec<String> = consts.iter().map(|c| show(c)).collect();
+        let same_type = consts.iter().any(|c| std::mem::discriminant(*c) == std::mem::discriminant(value));
+        if !same_type {
+            out.push(path, format!("expected one of {}, found {}", names.join(", "), describe(value)));
+        } else if !consts.contains(&value) {
+            let hint = value.as_str().and_then(|s| suggest::nearest(s, consts.iter().filter_map(|c| c.as_str())));
+            let hint = hint.map(|h| format!(", did you mean {h:?}?")).unwrap_or_default();
+            out.push(path, format!("unknown value {}{hint} (valid: {})", show(value), names.join(", ")));
+        }
+        return;
+    }
+    let non_null: Vec<&&Value> = branches.iter().filter(|b| !is_null_schema(b)).collect();
     match branches.iter().find(|b| fits(root, b, value)) {
         Some(branch) => check(root, branch, value, path, out),
+        None if non_null.len() == 1 => check(root, non_null[0], value, path, out),
         None => {
             let names: Vec<String> = branches.iter().filter(|b| !is_null_schema(b)).map(|b| expected_type(root, b)).collect();
             out.push(path, format!("expected {}, found {}", names.join(" or "), describe(value)));
@@ -110,6 +126,9 @@ fn fits(root: &Value, schema: &Value, value: &Value) -> bool {
     let schema = resolve(root, schema);
     if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
         return branches.iter().any(|b| fits(root, b, value));
+    }
+    if let Some(c) = schema.get("const") {
+        return value == c;
     }
     let types = types(schema);
     if types.is_empty() {
@@ -166,4 +185,36 @@ fn describe(value: &Value) -> String {
 fn show(value: &Value) -> String {
     let s = value.to_string();
     if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
+}
+
+/// Removes the fields the schema does not declare, so that the rest of the object can still
+/// be checked (and every problem reported at once) after unknown fields were found.
+pub fn prune_unknown(root: &Value, schema: &Value, value: &mut Value) {
+    let schema = resolve(root, schema);
+    if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+        if let Some(branch) = branches.iter().find(|b| fits(root, b, value)) {
+            prune_unknown(root, branch, value);
+        }
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            let empty = Map::new();
+            let properties = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+            if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
+                map.retain(|k, _| properties.contains_key(k));
+            }
+            for (k, v) in map.iter_mut() {
+                if let Some(p) = properties.get(k) {
+                    prune_unknown(root, p, v);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                items.iter_mut().for_each(|v| prune_unknown(root, item_schema, v));
+            }
+        }
+        _ => {}
+    }
 }

@@ -1,0 +1,9 @@
+//! The integration test binary: one module per topic, each driving the real `pipewright`
+//! binary (and the real kustomize and kpt where the topic needs them).
+
+mod argo_checks;
+mod cases;
+mod determinism;
+mod kpt;
+mod kustomize;
+mod support;

@@ -1,0 +1,54 @@
+//! Platform to library: the versioned ClusterWorkflowTemplates that every Pipeline calls.
+//! One file per step family; `container` holds what every step shares (hardening, mounts).
+
+mod container;
+mod git;
+mod image;
+mod notify;
+mod security;
+mod toolchain;
+
+use super::contract::Family;
+use super::meta;
+use crate::argo::{self, WorkflowSpec};
+use crate::krm::Object;
+use crate::model::{LIBRARY_VERSION, Platform};
+
+/// Every ClusterWorkflowTemplate of the library.
+pub fn render(platform: &Platform) -> Vec<Object> {
+    Family::ALL
+        .into_iter()
+        .map(|family| {
+            let templates = match family {
+                Family::Git => vec![git::clone(platform)],
+                Family::Toolchain(t) => toolchain::templates(platform, t),
+                Family::Security => vec![security::scan(platform)],
+                Family::Image => vec![image::build(platform)],
+                Family::Notify => vec![notify::webhook(platform)],
+            };
+            let name = family.cluster_template_name();
+            let mut metadata = meta::object_meta(&platform.origin, &name, None, &[("pipewright.dev/library", LIBRARY_VERSION)]);
+            metadata.annotations.get_or_insert_default().insert(
+                "workflows.argoproj.io/description".into(),
+                format!("pipewright library {LIBRARY_VERSION}: {}", describe(family)),
+            );
+            Object::from_serialize(&argo::WorkflowTemplate {
+                api_version: argo::API_VERSION,
+                kind: "ClusterWorkflowTemplate",
+                metadata,
+                spec: WorkflowSpec { templates, ..Default::default() },
+            })
+        })
+        .collect()
+}
+
+fn describe(family: Family) -> String {
+    match family {
+        Family::Git => "clones the repository into the shared workspace".into(),
+        Family::Toolchain(t) => format!("deps, lint and test for {}", format!("{t:?}").to_lowercase()),
+        Family::Security => "scans the source tree for vulnerabilities, secrets and misconfiguration".into(),
+        Family::Image => "builds and pushes the image with rootless BuildKit".into(),
+        Family::Notify => "posts the run's status to a webhook".into(),
+    }
+}
+

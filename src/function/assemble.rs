@@ -6,7 +6,9 @@ use crate::krm::Object;
 use crate::render::GENERATED_FROM;
 use crate::validate::is_pipewright;
 
-/// Annotations kustomize uses to track items. Echoing them costs kustomize a schema load.
+/// Annotations kustomize uses to track items. Echoing them costs kustomize a schema load
+/// (about 80 ms), so they are dropped under kustomize. Under kpt they are kept: kpt matches
+/// them to copy the user's comments back into the package files.
 const KUSTOMIZE_IDS: [&str; 2] = ["internal.config.kubernetes.io/id", "config.k8s.io/id"];
 /// Marks objects that must never be applied.
 pub const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";

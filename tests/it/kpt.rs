@@ -45,6 +45,7 @@ fn kpt_fn_eval_generates_into_the_package_and_is_idempotent() {
     assert!(wt.contains("kind: WorkflowTemplate") && wt.contains("templateRef:"), "{wt}");
     assert!(after_first.contains_key("generated/_cluster/clusterworkflowtemplate_pipewright-v1-git.yaml"));
     let spec = &after_first["pipelines/ledger.yaml"];
+    assert!(spec.contains("# yaml-language-server: $schema="), "kpt lost the spec file's comments:\n{spec}");
     assert!(spec.contains("config.kubernetes.io/local-config: \"true\"") || spec.contains("config.kubernetes.io/local-config: 'true'"), "{spec}");
     let second = run_in(&kpt, &args, b"", &support::root());
     assert_eq!(second.code, 0, "second kpt fn eval failed:\n{}", second.stderr);

@@ -59,3 +59,23 @@ fn kpt_fn_eval_generates_into_the_package_and_is_idempotent() {
     assert!(!after_delete.keys().any(|k| k.contains("ledger")), "ledger's objects survived: {:?}", after_delete.keys());
     assert!(after_delete.contains_key("generated/team-payments/workflowtemplate_payments-api.yaml"));
 }
+
+#[test]
+fn kpt_fn_render_runs_the_kptfile_pipeline_and_is_idempotent() {
+    let Some(kpt) = support::kpt() else { return };
+    let pkg = package();
+    let kptfile = format!(
+        "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: workflows\npipeline:\n  mutators:\n    - exec: {}\n",
+        support::bin().display()
+    );
+    std::fs::write(pkg.path().join("Kptfile"), kptfile).unwrap();
+    let args = ["fn", "render", pkg.path().to_str().unwrap(), "--allow-exec"];
+    let first = run_in(&kpt, &args, b"", &support::root());
+    assert_eq!(first.code, 0, "kpt fn render failed:\n{}{}", first.stdout, first.stderr);
+    let after_first = snapshot(pkg.path());
+    let role = after_first.get("generated/team-risk/role_fraud-model.yaml").expect("generated Role file");
+    assert!(role.contains("workflowtaskresults") && role.contains("- patch"), "{role}");
+    let second = run_in(&kpt, &args, b"", &support::root());
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(after_first, snapshot(pkg.path()), "a second render changed the package");
+}

@@ -75,7 +75,7 @@ pub fn kustomize() -> PathBuf {
 pub fn kpt() -> Option<PathBuf> {
     let found = std::env::var_os("KPT").map(PathBuf::from).filter(|p| p.is_file()).or_else(|| which("kpt"));
     if found.is_none() {
-        eprintln!("skipped: kpt is not installed (set KPT or put kpt on PATH to run the kpt tests)");
+        skip("kpt is not installed (set KPT or put kpt on PATH to run the kpt tests)");
     }
     found
 }
@@ -84,13 +84,19 @@ fn which(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
 }
 
+/// Says why a test skipped part of its work. Written to stderr directly, because libtest
+/// captures `eprintln!` and would hide the reason.
+pub fn skip(reason: &str) {
+    let _ = writeln!(std::io::stderr(), "skipped: {reason}");
+}
+
 /// `../shared/argo`, when present; None (with a printed reason) otherwise.
 pub fn shared_argo() -> Option<PathBuf> {
     let dir = root().join("../shared/argo");
     if dir.join("schema/schema.json").is_file() {
         Some(dir)
     } else {
-        eprintln!("skipped: {} is absent (Argo's schema and examples live there in CI)", dir.display());
+        skip(&format!("{} is absent (Argo's schema and examples live there in CI)", dir.display()));
         None
     }
 }

@@ -108,6 +108,9 @@ pub struct Parameter {
     /// What it means.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Also publish an output as `workflow.outputs.parameters.<globalName>` (for exit handlers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub global_name: Option<String>,
 }
 
 impl Parameter {
@@ -214,6 +217,16 @@ pub struct Template {
     /// Sequential groups of parallel steps.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<Vec<Task>>>,
+    /// A pause; with a zero duration, a no-op that needs no pod.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspend: Option<Suspend>,
+}
+
+/// A suspend template.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Suspend {
+    /// How long to wait, such as `0` (resume at once).
+    pub duration: String,
 }
 
 /// Template inputs.
@@ -230,6 +243,21 @@ pub struct Outputs {
     /// Parameters.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<Parameter>,
+    /// Artifacts, stored in the cluster's artifact repository.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<Artifact>,
+}
+
+/// An output artifact read from a path in the main container.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Artifact {
+    /// Its name.
+    pub name: String,
+    /// The file or directory to keep.
+    pub path: String,
+    /// When true, a missing path is not an error.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
 }
 
 /// Retry settings.

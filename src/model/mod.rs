@@ -1,10 +1,12 @@
 //! Validated domain types. Required things are not `Option`; names are newtypes that
 //! can only be built by the validator, so `render` needs no error paths.
 
+mod supply_chain;
 mod values;
 
 pub use crate::spec::{Severity, Toolchain};
-pub use values::{Command, ContextDir, GitRef, GitUrl, ImageRef, ImageRepo, Name, SecretKeyRef};
+pub use supply_chain::{CommitStatusTarget, Forge, Notify, Signing, Sonar, SupplyChain};
+pub use values::{Command, ContextDir, GitRef, GitUrl, HttpUrl, ImageRef, ImageRepo, Name, SecretKeyRef};
 
 /// The library version this build of pipewright emits and calls.
 pub const LIBRARY_VERSION: &str = "v1";
@@ -66,7 +68,11 @@ pub struct Pipeline {
     /// The steps that run, with their overrides.
     pub steps: StepPlan,
     /// Where to report results.
-    pub notify: Option<SecretKeyRef>,
+    pub notify: Notify,
+    /// A stricter scan threshold than the Platform's, if the pipeline sets one.
+    pub fail_on: Option<Severity>,
+    /// The SonarQube project key.
+    pub sonar_project_key: String,
 }
 
 impl Pipeline {
@@ -119,6 +125,8 @@ pub struct StepPlan {
     pub security_scan: Step,
     /// Image build and publish.
     pub build_image: Step,
+    /// SonarQube analysis.
+    pub sonar: Step,
 }
 
 /// A valid Platform.
@@ -132,6 +140,16 @@ pub struct Platform {
     pub registry_secret: Name,
     /// The lowest severity that fails the scan.
     pub fail_on: Severity,
+    /// SonarQube analysis; `None` makes the `sonar` step a no-op.
+    pub sonar: Option<Sonar>,
+    /// Whether the test step keeps JUnit XML reports as an artifact.
+    pub junit_reports: bool,
+    /// The registry cache tag; `None` switches the layer cache off.
+    pub build_cache_tag: Option<String>,
+    /// Image scan, SBOM, signature and attestation.
+    pub supply_chain: SupplyChain,
+    /// The Argo Server's external URL, for links in notifications.
+    pub argo_server_url: Option<HttpUrl>,
 }
 
 /// The images the library's steps run.
@@ -151,6 +169,12 @@ pub struct Images {
     pub builder: ImageRef,
     /// Notifier.
     pub notifier: ImageRef,
+    /// SonarQube scanner.
+    pub sonar: ImageRef,
+    /// SBOM generator.
+    pub sbom: ImageRef,
+    /// Signer.
+    pub signer: ImageRef,
 }
 
 impl Images {

@@ -38,6 +38,8 @@ newtype! {
     ImageRepo,
     /// A full OCI image reference.
     ImageRef,
+    /// An `https://` (or `http://`) URL without credentials, query or trailing slash.
+    HttpUrl,
 }
 
 /// A command: a non-empty list of non-empty, single-line strings, passed as data.

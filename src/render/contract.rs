@@ -26,15 +26,31 @@ pub mod param {
     pub const COMMAND: &str = "command";
     /// A step's container image.
     pub const STEP_IMAGE: &str = "step_image";
-    /// The scanner's severities that fail the scan.
-    pub const SEVERITY: &str = "severity";
+    /// A pipeline's stricter scan threshold ("" keeps the platform's).
+    pub const FAIL_ON: &str = "fail_on";
+    /// The pushed image's digest.
+    pub const DIGEST: &str = "digest";
+    /// The SonarQube project key.
+    pub const PROJECT_KEY: &str = "project_key";
+    /// The checked-out commit, for commit statuses.
+    pub const COMMIT: &str = "commit";
+    /// `github` or `gitlab`.
+    pub const FORGE: &str = "forge";
+    /// The forge's API base URL.
+    pub const API_URL: &str = "api_url";
+    /// The repository's path on the forge.
+    pub const REPO_PATH: &str = "repo_path";
+    /// The Secret holding the forge token.
+    pub const TOKEN_SECRET: &str = "token_secret";
+    /// The key of the token in that Secret.
+    pub const TOKEN_KEY: &str = "token_key";
     /// The workflow's status, for notifications.
     pub const STATUS: &str = "status";
     /// The workflow's failures (JSON), for notifications.
     pub const FAILURES: &str = "failures";
     /// The pipeline's name, for notifications.
     pub const PIPELINE: &str = "pipeline";
-    /// The Secret holding the webhook URL.
+    /// The Secret holding the webhook (or Slack webhook) URL.
     pub const WEBHOOK_SECRET: &str = "webhook_secret";
     /// The key of the webhook URL in that Secret.
     pub const WEBHOOK_KEY: &str = "webhook_key";
@@ -51,13 +67,17 @@ pub enum Family {
     Security,
     /// `build`.
     Image,
-    /// `webhook`.
+    /// `webhook`, `slack`, `commit-status`.
     Notify,
+    /// `sonar`.
+    Analysis,
+    /// `provenance` (and the `sbom`, `sign` and `attest` steps it runs).
+    SupplyChain,
 }
 
 impl Family {
     /// Every family, in the order the library emits them.
-    pub const ALL: [Family; 7] = [
+    pub const ALL: [Family; 9] = [
         Family::Git,
         Family::Toolchain(Toolchain::Node),
         Family::Toolchain(Toolchain::Python),
@@ -65,6 +85,8 @@ impl Family {
         Family::Security,
         Family::Image,
         Family::Notify,
+        Family::Analysis,
+        Family::SupplyChain,
     ];
 
     fn suffix(self) -> &'static str {
@@ -76,6 +98,8 @@ impl Family {
             Family::Security => "security",
             Family::Image => "image",
             Family::Notify => "notify",
+            Family::Analysis => "analysis",
+            Family::SupplyChain => "supply-chain",
         }
     }
 
@@ -101,7 +125,36 @@ pub mod template {
     pub const BUILD: &str = "build";
     /// Posts to a webhook.
     pub const WEBHOOK: &str = "webhook";
+    /// Posts to Slack.
+    pub const SLACK: &str = "slack";
+    /// Sets a commit status on the forge.
+    pub const COMMIT_STATUS: &str = "commit-status";
+    /// Scans the pushed image by digest.
+    pub const SCAN_IMAGE: &str = "scan-image";
+    /// Sends the code to SonarQube.
+    pub const SONAR: &str = "sonar";
+    /// Runs the steps the platform switched on after the build (SBOM, signature, attestation).
+    pub const PROVENANCE: &str = "provenance";
+    /// Generates the SBOM (inside `provenance`).
+    pub const SBOM: &str = "sbom";
+    /// Signs the image (inside `provenance`).
+    pub const SIGN: &str = "sign";
+    /// Attests the SBOM (inside `provenance`).
+    pub const ATTEST: &str = "attest";
 }
+
+/// Output artifact names.
+pub mod artifact {
+    /// The test step's JUnit XML reports.
+    pub const TEST_REPORTS: &str = "test-reports";
+}
+
+/// Where the test step's JUnit XML reports go (`$PW_REPORTS_DIR`).
+pub const REPORTS_PATH: &str = "/workspace/reports/junit";
+/// Where the SBOM is written, for the attestation to read.
+pub const SBOM_PATH: &str = "/workspace/sbom.spdx.json";
+/// The global output that carries the commit to the exit handler.
+pub const GLOBAL_COMMIT: &str = "pipewright_commit";
 
 /// Output parameter names.
 pub mod output {

@@ -4,6 +4,7 @@
 pub mod contract;
 mod library;
 mod meta;
+mod pipeline_steps;
 mod presets;
 mod rbac;
 mod scripts;

@@ -2,6 +2,7 @@
 
 use super::contract::{Family, WORKSPACE_VOLUME, output, param, template};
 use super::meta;
+use super::pipeline_steps;
 use crate::argo::{
     self, Arguments, Dag, Metadata, Parameter, PodGc, Task, TemplateRef, TtlStrategy, VolumeClaimGc, WorkflowSpec,
 };
@@ -19,11 +20,11 @@ pub const EXIT_HANDLER: &str = "notify";
 /// One hour: the longest a run may take before Argo stops it.
 pub const ACTIVE_DEADLINE_SECONDS: i64 = 3600;
 
-fn workflow_param(name: &str) -> String {
+pub(super) fn workflow_param(name: &str) -> String {
     format!("{{{{workflow.parameters.{name}}}}}")
 }
 
-fn task_ref(name: &str, family: Family, template: &str, depends: Option<String>, args: Vec<Parameter>) -> Task {
+pub(super) fn task_ref(name: &str, family: Family, template: &str, depends: Option<String>, args: Vec<Parameter>) -> Task {
     Task {
         name: name.into(),
         template_ref: Some(TemplateRef { name: family.cluster_template_name(), template: template.into(), cluster_scope: true }),
@@ -58,6 +59,7 @@ fn dag(p: &Pipeline) -> Dag {
             Parameter::value(param::IMAGE_TAG, workflow_param(param::IMAGE_TAG)),
         ],
     )];
+    tasks.extend(pipeline_steps::commit_status_pending(p));
     let toolchain = Family::Toolchain(p.toolchain);
     let after_deps = if p.steps.deps.enabled() { "deps" } else { "clone" };
     if p.steps.deps.enabled() {
@@ -71,12 +73,14 @@ fn dag(p: &Pipeline) -> Dag {
         }
     }
     if p.steps.security_scan.enabled() {
-        let mut args = vec![Parameter::value(param::CONTEXT_DIR, workflow_param(param::CONTEXT_DIR))];
-        if let Step::Custom { image: Some(i), .. } = &p.steps.security_scan {
-            args.push(Parameter::value(param::STEP_IMAGE, i.as_str()));
-        }
+        let args = pipeline_steps::security_scan_args(p);
         tasks.push(task_ref("security-scan", Family::Security, template::SCAN, Some(after_deps.into()), args));
         checks.push("security-scan");
+    }
+    let after_tests = if p.steps.test.enabled() { "test" } else { after_deps };
+    if let Some(sonar) = pipeline_steps::sonar(p, after_tests) {
+        tasks.push(sonar);
+        checks.push("sonar");
     }
     if p.image.is_some() {
         let depends = if checks.is_empty() { after_deps.to_owned() } else { checks.join(" && ") };
@@ -92,25 +96,8 @@ fn dag(p: &Pipeline) -> Dag {
             ],
         ));
     }
+    tasks.extend(pipeline_steps::after_build(p));
     Dag { tasks }
-}
-
-fn exit_handler(p: &Pipeline) -> Option<argo::Template> {
-    let webhook = p.notify.as_ref()?;
-    let step = task_ref(
-        "notify",
-        Family::Notify,
-        template::WEBHOOK,
-        None,
-        vec![
-            Parameter::value(param::STATUS, "{{workflow.status}}"),
-            Parameter::value(param::FAILURES, "{{workflow.failures}}"),
-            Parameter::value(param::PIPELINE, p.name().as_str()),
-            Parameter::value(param::WEBHOOK_SECRET, webhook.name.as_str()),
-            Parameter::value(param::WEBHOOK_KEY, webhook.key.as_str()),
-        ],
-    );
-    Some(argo::Template { name: EXIT_HANDLER.into(), steps: Some(vec![vec![step]]), ..Default::default() })
 }
 
 fn workspace_claim() -> PersistentVolumeClaim {
@@ -147,7 +134,7 @@ pub fn render(p: &Pipeline) -> Object {
         ],
     };
     let mut templates = vec![argo::Template { name: ENTRYPOINT.into(), dag: Some(dag(p)), ..Default::default() }];
-    templates.extend(exit_handler(p));
+    templates.extend(pipeline_steps::exit_handler(p, EXIT_HANDLER));
     let labels = BTreeMap::from([("pipewright.dev/pipeline".to_owned(), name.to_owned())]);
     let spec = WorkflowSpec {
         entrypoint: Some(ENTRYPOINT.into()),
@@ -160,7 +147,7 @@ pub fn render(p: &Pipeline) -> Object {
         ttl_strategy: Some(TtlStrategy { seconds_after_success: 2 * 86_400, seconds_after_failure: 7 * 86_400 }),
         volume_claim_gc: Some(VolumeClaimGc { strategy: "OnWorkflowCompletion".into() }),
         volume_claim_templates: vec![workspace_claim()],
-        on_exit: p.notify.as_ref().map(|_| EXIT_HANDLER.into()),
+        on_exit: p.notify.any().then(|| EXIT_HANDLER.into()),
         pod_metadata: Some(Metadata { labels: labels.clone(), annotations: BTreeMap::new() }),
         workflow_metadata: Some(Metadata { labels, annotations: BTreeMap::new() }),
         templates,

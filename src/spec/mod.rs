@@ -4,10 +4,15 @@
 mod meta;
 mod pipeline;
 mod platform;
+mod supply_chain;
 
 pub use meta::SpecMeta;
 pub use pipeline::{Notify, Pipeline, PipelineSpec, SecretKey, StepOverride, StepSetting, Steps, Toolchain};
 pub use platform::{Platform, PlatformImages, PlatformSpec, RegistrySettings, ScanSettings, Severity};
+pub use supply_chain::{
+    BuildSettings, CommitStatus, Forge, NotifySettings, PipelineScan, PipelineSonar, ReportSettings, SigningMode, SigningSettings,
+    SonarSettings, SupplyChainSettings,
+};
 
 /// The API group of every pipewright kind.
 pub const GROUP: &str = "pipewright.dev";

@@ -1,6 +1,7 @@
 //! The `Pipeline` kind: one project's CI pipeline, in about ten lines.
 
 use super::SpecMeta;
+use super::supply_chain::{CommitStatus, PipelineScan, PipelineSonar};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -64,6 +65,12 @@ pub struct PipelineSpec {
     /// Where to report the result of every run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<Notify>,
+    /// Scan settings: a stricter `failOn` than the Platform's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scan: Option<PipelineScan>,
+    /// SonarQube settings (the analysis runs when the Platform configures a server, unless `steps.sonar` is `false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sonar: Option<PipelineSonar>,
 }
 
 /// The toolchains the library knows.
@@ -97,6 +104,9 @@ pub struct Steps {
     /// Builds and publishes the image.
     #[serde(default, rename = "build-image", skip_serializing_if = "Option::is_none")]
     pub build_image: Option<StepSetting>,
+    /// Sends the code to SonarQube. `false` opts this pipeline out; an object may replace its image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sonar: Option<StepSetting>,
 }
 
 /// A step switched on or off, or overridden.
@@ -122,12 +132,19 @@ pub struct StepOverride {
     pub image: Option<String>,
 }
 
-/// Where run results are reported.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+/// Where run results are reported. Every channel is optional; set at least one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Notify {
     /// A webhook that receives a JSON summary of every run. Its URL is read from a Secret.
-    pub webhook: SecretKey,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<SecretKey>,
+    /// A Slack incoming webhook. Its URL is read from a Secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slack: Option<SecretKey>,
+    /// A commit status on GitHub or GitLab: pending at the start, then the outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit_status: Option<CommitStatus>,
 }
 
 /// A key of a Secret in the pipeline's namespace.

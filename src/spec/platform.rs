@@ -1,6 +1,7 @@
 //! The `Platform` kind: the platform team's settings for the library of ClusterWorkflowTemplates.
 
 use super::SpecMeta;
+use super::supply_chain::{BuildSettings, NotifySettings, ReportSettings, SonarSettings, SupplyChainSettings};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +36,21 @@ pub struct PlatformSpec {
     /// The security scan's settings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scan: Option<ScanSettings>,
+    /// SonarQube static analysis. Default: off (the `sonar` step does nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sonar: Option<SonarSettings>,
+    /// Test reports kept as artifacts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reports: Option<ReportSettings>,
+    /// The image build's registry layer cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<BuildSettings>,
+    /// SBOM, signature and attestation of every pushed image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supply_chain: Option<SupplyChainSettings>,
+    /// Settings every pipeline's notifications share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notify: Option<NotifySettings>,
 }
 
 /// Image overrides for the library's steps.
@@ -62,6 +78,15 @@ pub struct PlatformImages {
     /// Posts notifications (needs `python3`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifier: Option<String>,
+    /// Runs the SonarQube scan (sonar-scanner-cli).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sonar: Option<String>,
+    /// Generates SBOMs (syft).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sbom: Option<String>,
+    /// Signs and attests images (cosign).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
 }
 
 /// Registry settings.
@@ -81,6 +106,9 @@ pub struct ScanSettings {
     /// The lowest severity that fails the scan. Default: `HIGH`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_on: Option<Severity>,
+    /// Scan the pushed image (by digest) after the build. Default: `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<bool>,
 }
 
 /// Vulnerability severities, lowest first.

@@ -6,6 +6,7 @@ mod platform;
 pub mod rules;
 mod structure;
 mod suggest;
+mod supply_chain;
 
 use crate::krm::{FieldRef, FileRef, Object, ObjectRef, ResultItem, Severity};
 use crate::model::{Name, Origin, Spec};
@@ -124,7 +125,7 @@ fn schema(kind: Kind) -> &'static Value {
 /// Validates every pipewright object, and checks that no two share a kind, namespace and name.
 pub fn validate(objects: &[&Object]) -> Validated {
     let mut out = Validated::default();
-    let mut seen: BTreeMap<Origin, usize> = BTreeMap::new();
+    let mut seen: BTreeMap<Origin, &Object> = BTreeMap::new();
     for object in objects {
         let mut problems = Problems::for_object(object);
         if let Some(spec) = validate_one(object, &mut problems) {
@@ -132,12 +133,13 @@ pub fn validate(objects: &[&Object]) -> Validated {
             if seen.contains_key(&origin) {
                 problems.push(&Path::key(&Path::root(), "metadata.name"), format!("{origin} is declared twice: each namespace and name may appear only once"));
             } else {
-                seen.insert(origin, out.specs.len());
+                seen.insert(origin, object);
                 out.specs.push(spec);
             }
         }
         out.results.append(&mut problems.items);
     }
+    supply_chain::stricter_fail_on(&seen, &mut out);
     out.specs.sort_by(|a, b| a.origin().cmp(b.origin()));
     out.results.sort();
     out

@@ -1,7 +1,7 @@
 //! Checks a `Pipeline` spec and builds the valid model.
 
-use super::{Path, Problems, name, rules};
-use crate::model::{self, Command, ContextDir, GitRef, GitUrl, ImageRef, ImageRepo, Name, Origin, SecretKeyRef, Step, StepPlan};
+use super::{Path, Problems, name, rules, supply_chain};
+use crate::model::{self, Command, ContextDir, GitRef, GitUrl, ImageRef, ImageRepo, Name, Origin, Step, StepPlan};
 use crate::spec::{self, StepSetting};
 
 /// The namespace a Pipeline lives in when it names none.
@@ -38,19 +38,25 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         test: step(problems, &steps_path.key("test"), given.test),
         security_scan: step(problems, &steps_path.key("security-scan"), given.security_scan),
         build_image: step(problems, &steps_path.key("build-image"), given.build_image),
+        sonar: step(problems, &steps_path.key("sonar"), given.sonar),
     };
     if let Step::Custom { command: Some(_), .. } = steps.build_image {
         problems.push(&steps_path.key("build-image").key("command"), "cannot be overridden: the build step runs the platform's builder (set `image` or switch the step off with `false`)".into());
     }
+    if let Step::Custom { command: Some(_), .. } = steps.sonar {
+        problems.push(&steps_path.key("sonar").key("command"), "cannot be overridden: the sonar step runs the platform's scanner with the platform's server (set `image` or switch the step off with `false`)".into());
+    }
     if steps.build_image.enabled() && s.image.is_none() {
         problems.push(&spec_path.key("image"), "is required while the build-image step is on: give the image repository to publish, or set `steps.build-image: false`".into());
     }
-    let notify = s.notify.and_then(|n| {
-        let path = spec_path.key("notify").key("webhook");
-        let secret = problems.check(&path.key("secretName"), rules::dns_subdomain(&n.webhook.secret_name));
-        let key = problems.check(&path.key("key"), rules::secret_key(&n.webhook.key));
-        (secret && key).then(|| SecretKeyRef { name: Name::checked(n.webhook.secret_name), key: n.webhook.key })
-    });
+    let notify = match s.notify {
+        None => Some(model::Notify::default()),
+        Some(n) => supply_chain::notify(n, repo.as_ref(), &spec_path.key("notify"), problems),
+    };
+    let project_key = match s.sonar.and_then(|s| s.project_key) {
+        Some(key) => problems.check(&spec_path.key("sonar").key("projectKey"), rules::sonar_project_key(&key)).then_some(key),
+        None => Some(format!("{}_{}", p.metadata.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE), p.metadata.name)),
+    };
     Some(model::Pipeline {
         origin: Origin { kind: "Pipeline", namespace: Some(namespace?), name: name? },
         repo: repo?,
@@ -59,7 +65,9 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         toolchain: s.toolchain,
         image: if steps.build_image.enabled() { image } else { None },
         steps,
-        notify,
+        notify: notify?,
+        fail_on: s.scan.and_then(|sc| sc.fail_on),
+        sonar_project_key: project_key?,
     })
 }
 

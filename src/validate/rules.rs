@@ -232,9 +232,87 @@ pub fn command_arg(s: &str) -> Result<(), String> {
     no_argo_expression(s)
 }
 
+/// An `https://` (or `http://`) base URL without credentials, query, fragment or trailing slash.
+pub fn http_url(s: &str) -> Result<(), String> {
+    const VALID: &str = "use a base URL such as `https://sonar.acme.io` or `https://argo.acme.io/argo`";
+    printable(s, "a URL").map_err(|e| format!("{e}: {VALID}"))?;
+    no_argo_expression(s)?;
+    let Some(rest) = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://")) else {
+        return Err(format!("{s:?} is not an http(s) URL: {VALID}"));
+    };
+    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    if authority.contains('@') {
+        return Err("carries credentials in the URL: put them in a Secret".into());
+    }
+    let path_ok = path.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b));
+    if !host_port(authority) || !path_ok || s.ends_with('/') {
+        return Err(format!("{s:?} is not a base URL (no query, fragment or trailing slash): {VALID}"));
+    }
+    Ok(())
+}
+
+/// A SonarQube project key: letters, digits, '-', '_', '.' and ':', with at least one non-digit.
+pub fn sonar_project_key(s: &str) -> Result<(), String> {
+    let ok = !s.is_empty() && s.len() <= 400
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        && !s.bytes().all(|b| b.is_ascii_digit());
+    if !ok {
+        return Err(format!("{s:?} is not a SonarQube project key: use letters, digits, '-', '_', '.' and ':' (at least one non-digit)"));
+    }
+    Ok(())
+}
+
+/// An image tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'.
+pub fn image_tag(s: &str) -> Result<(), String> {
+    let ok = !s.is_empty() && s.len() <= 128 && (s.as_bytes()[0].is_ascii_alphanumeric() || s.starts_with('_'))
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+    if !ok {
+        return Err(format!("{s:?} is not an image tag: use up to 128 letters, digits, '_', '.' and '-', starting with a letter or digit"));
+    }
+    Ok(())
+}
+
+/// The host and the repository path (`owner/repo`, without `.git`) of a valid git URL.
+pub fn git_host_and_path(url: &str) -> (String, String) {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).or_else(|| url.strip_prefix("ssh://"));
+    let (host, path) = match rest {
+        Some(rest) => {
+            let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+            let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+            (host.split(':').next().unwrap_or(host), path)
+        }
+        None => {
+            let rest = url.split_once('@').map_or(url, |(_, r)| r);
+            rest.split_once(':').unwrap_or((rest, ""))
+        }
+    };
+    let path = path.trim_matches('/');
+    (host.to_owned(), path.strip_suffix(".git").unwrap_or(path).to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn supply_chain_values() {
+        assert!(http_url("https://sonar.acme.io").is_ok());
+        assert!(http_url("http://sonarqube.sonar.svc:9000/sonar").is_ok());
+        for bad in ["sonar.acme.io", "https://u:p@h.io", "https://h.io/", "https://h.io/?x=1", "https://{{x}}", "ftp://h.io"] {
+            assert!(http_url(bad).is_err(), "{bad}");
+        }
+        assert!(sonar_project_key("team-payments_payments-api").is_ok());
+        assert!(sonar_project_key("123").is_err());
+        assert!(image_tag("buildcache").is_ok());
+        assert!(image_tag("-x").is_err());
+        for (url, host, path) in [
+            ("https://github.com/acme/a.git", "github.com", "acme/a"),
+            ("git@gitlab.acme.io:group/sub/a.git", "gitlab.acme.io", "group/sub/a"),
+            ("ssh://git@h.io:2222/a/b", "h.io", "a/b"),
+        ] {
+            assert_eq!(git_host_and_path(url), (host.to_owned(), path.to_owned()), "{url}");
+        }
+    }
 
     #[test]
     fn git_urls() {

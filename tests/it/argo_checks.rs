@@ -133,10 +133,12 @@ fn references(objects: &[Value]) -> Vec<String> {
                 let target = resolve(&cluster, &local, task, &at, &mut problems);
                 if let Some(target) = target {
                     check_arguments(task, target, &at, &mut problems);
-                    for mount in params(&target["container"]["volumeMounts"]) {
-                        let name = mount["name"].as_str().unwrap_or("");
-                        if !volumes.contains(name) && !names(&target["volumes"]).contains(name) {
-                            problems.push(format!("{at}: mounts volume {name:?}, which neither the template nor the WorkflowTemplate declares"));
+                    for (holder, container_template) in containers_of(&cluster, task, target) {
+                        for mount in params(&container_template["container"]["volumeMounts"]) {
+                            let name = mount["name"].as_str().unwrap_or("");
+                            if !volumes.contains(name) && !names(&container_template["volumes"]).contains(name) {
+                                problems.push(format!("{at}: {holder} mounts volume {name:?}, which neither the template nor the WorkflowTemplate declares"));
+                            }
                         }
                     }
                 }
@@ -155,6 +157,62 @@ fn references(objects: &[Value]) -> Vec<String> {
             }
             if let Some(cycle) = find_cycle(&edges) {
                 problems.push(format!("{id}: the DAG has a cycle through {cycle}"));
+            }
+        }
+    }
+    problems.extend(library_dags(&cluster));
+    problems
+}
+
+/// The container templates a task runs: the target itself, or, for a DAG or steps template
+/// inside a ClusterWorkflowTemplate, the local templates its tasks call.
+fn containers_of<'a>(cluster: &BTreeMap<&str, &'a Value>, task: &Value, target: &'a Value) -> Vec<(String, &'a Value)> {
+    let holder = task["templateRef"]["name"].as_str().and_then(|n| cluster.get(n));
+    let nested: Vec<&Value> = params(&target["dag"]["tasks"]).into_iter().chain(params(&target["steps"]).into_iter().flat_map(|g| params(g))).collect();
+    if nested.is_empty() {
+        return vec![(format!("template {:?}", target["name"].as_str().unwrap_or("")), target)];
+    }
+    let Some(holder) = holder else { return Vec::new() };
+    nested
+        .iter()
+        .filter_map(|t| t["template"].as_str())
+        .filter_map(|name| params(&holder["spec"]["templates"]).into_iter().find(|t| t["name"] == name))
+        .map(|t| (format!("template {:?}", t["name"].as_str().unwrap_or("")), t))
+        .collect()
+}
+
+/// DAG and steps templates inside the library: every task calls a template of the same
+/// ClusterWorkflowTemplate with the inputs it requires, and passes only inputs its caller has.
+fn library_dags(cluster: &BTreeMap<&str, &Value>) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (name, cwt) in cluster {
+        let local: BTreeMap<&str, &Value> =
+            params(&cwt["spec"]["templates"]).into_iter().filter_map(|t| Some((t["name"].as_str()?, t))).collect();
+        for template in local.values() {
+            let inputs = names(&template["inputs"]["parameters"]);
+            let tasks: Vec<&Value> = params(&template["dag"]["tasks"]).into_iter().chain(params(&template["steps"]).into_iter().flat_map(|g| params(g))).collect();
+            let task_names: BTreeSet<&str> = tasks.iter().filter_map(|t| t["name"].as_str()).collect();
+            for task in &tasks {
+                let at = format!("ClusterWorkflowTemplate/{name}: template {:?} task {:?}", template["name"].as_str().unwrap_or(""), task["name"].as_str().unwrap_or(""));
+                match task["template"].as_str().and_then(|t| local.get(t)) {
+                    Some(target) => check_arguments(task, target, &at, &mut problems),
+                    None => problems.push(format!("{at}: calls a template this ClusterWorkflowTemplate does not hold")),
+                }
+                for arg in params(&task["arguments"]["parameters"]) {
+                    let value = arg["value"].as_str().unwrap_or("");
+                    for expr in value.split("{{").skip(1).filter_map(|s| s.split_once("}}").map(|(e, _)| e.trim())) {
+                        if let ["inputs", "parameters", p] = expr.split('.').collect::<Vec<_>>().as_slice() {
+                            if !inputs.contains(*p) {
+                                problems.push(format!("{at}: uses input {p:?}, which its template does not declare"));
+                            }
+                        }
+                    }
+                }
+                for d in task["depends"].as_str().map(dependency_names).unwrap_or_default() {
+                    if !task_names.contains(d.as_str()) {
+                        problems.push(format!("{at}: depends on {d:?}, which is not a task"));
+                    }
+                }
             }
         }
     }
@@ -281,6 +339,39 @@ fn the_checks_catch_broken_objects() {
     let problems = check(&shared, broken.as_array().unwrap());
     let text = problems.join("\n");
     for expected in ["unknown field .spec.podGc", "does not emit", "\"ghost\", which is not a task", "cycle"] {
+        assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn the_checks_catch_broken_library_dags() {
+    let Some(shared) = super::support::shared_argo() else { return };
+    let broken = json!([{
+        "apiVersion": "argoproj.io/v1alpha1", "kind": "ClusterWorkflowTemplate",
+        "metadata": {"name": "lib"},
+        "spec": {"templates": [
+            {"name": "outer", "inputs": {"parameters": [{"name": "image"}]}, "dag": {"tasks": [
+                {"name": "a", "template": "ghost"},
+                {"name": "b", "template": "inner", "depends": "nobody", "arguments": {"parameters": [{"name": "image", "value": "{{inputs.parameters.digest}}"}]}},
+                {"name": "c", "template": "inner"}
+            ]}},
+            {"name": "inner", "inputs": {"parameters": [{"name": "image"}]}, "container": {"image": "x", "volumeMounts": [{"name": "nowhere", "mountPath": "/x"}]}}
+        ]}
+    }, {
+        "apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate",
+        "metadata": {"name": "p", "namespace": "n"},
+        "spec": {"entrypoint": "main", "templates": [{"name": "main", "dag": {"tasks": [
+            {"name": "t", "templateRef": {"name": "lib", "template": "outer", "clusterScope": true}, "arguments": {"parameters": [{"name": "image", "value": "r"}]}}
+        ]}}]}
+    }]);
+    let text = check(&shared, broken.as_array().unwrap()).join("\n");
+    for expected in [
+        "does not hold",
+        "uses input \"digest\"",
+        "depends on \"nobody\"",
+        "task \"c\": required input \"image\" is not supplied",
+        "template \"inner\" mounts volume \"nowhere\"",
+    ] {
         assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
     }
 }

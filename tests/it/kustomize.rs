@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 const PIPELINES: [(&str, &str); 3] = [("team-payments", "payments-api"), ("team-payments", "ledger"), ("team-risk", "fraud-model")];
-const LIBRARY: [&str; 7] = ["git", "node", "python", "go", "security", "image", "notify"];
+const LIBRARY: [&str; 9] = ["git", "node", "python", "go", "security", "image", "notify", "analysis", "supply-chain"];
 
 fn expected_ids() -> BTreeSet<String> {
     let mut ids: BTreeSet<String> = LIBRARY.iter().map(|f| format!("ClusterWorkflowTemplate/pipewright-v1-{f}")).collect();
@@ -58,7 +58,12 @@ fn example_tree_builds_with_the_transformer() {
     assert_eq!(wt["spec"]["onExit"], "notify");
     assert_eq!(wt["spec"]["volumeClaimTemplates"][0]["metadata"]["name"], "workspace");
     let tasks: Vec<&str> = wt["spec"]["templates"][0]["dag"]["tasks"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(tasks, ["clone", "deps", "test", "security-scan", "build-image"], "lint is switched off in payments-api");
+    assert_eq!(
+        tasks,
+        ["clone", "commit-status", "deps", "test", "security-scan", "sonar", "build-image", "scan-image", "provenance"],
+        "lint is switched off in payments-api"
+    );
+    supply_chain_flows(&docs, wt);
 }
 
 /// Rewrites the example tree so that every spec is its own generator.
@@ -94,4 +99,38 @@ fn without_enable_exec_kustomize_renders_no_pipelines() {
     let run = support::run_in(&support::kustomize(), &["build", "argo"], b"", &support::root());
     let generated = documents(&run.stdout).iter().filter(|d| d["kind"] == "WorkflowTemplate").count();
     assert_eq!(generated, 0, "kustomize ran the function without --enable-exec?");
+}
+
+/// The digest the build records reaches the image scan and the provenance steps; the library
+/// signs keylessly with the pipeline's projected token; the exit handler reports on every channel.
+fn supply_chain_flows(docs: &[Value], wt: &Value) {
+    let tasks = wt["spec"]["templates"][0]["dag"]["tasks"].as_array().unwrap();
+    let task = |name: &str| tasks.iter().find(|t| t["name"] == name).unwrap();
+    let arg = |t: &Value, name: &str| {
+        t["arguments"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == name).map(|p| p["value"].as_str().unwrap().to_owned())
+    };
+    for name in ["scan-image", "provenance"] {
+        assert_eq!(arg(task(name), "digest").as_deref(), Some("{{tasks.build-image.outputs.parameters.digest}}"), "{name}");
+    }
+    assert_eq!(task("provenance")["depends"], "scan-image", "only a scanned image is signed");
+    assert_eq!(arg(task("security-scan"), "fail_on").as_deref(), Some("MEDIUM"), "payments-api is stricter than the platform");
+    assert_eq!(task("build-image")["depends"], "test && security-scan && sonar");
+    let exit = wt["spec"]["templates"].as_array().unwrap().iter().find(|t| t["name"] == "notify").unwrap();
+    let channels: Vec<&str> = exit["steps"][0].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(channels, ["slack", "commit-status"]);
+    let cwt = |name: &str| docs.iter().find(|d| d["kind"] == "ClusterWorkflowTemplate" && d["metadata"]["name"] == name).unwrap();
+    let templates = |name: &str| -> Vec<String> {
+        cwt(name)["spec"]["templates"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(templates("pipewright-v1-supply-chain"), ["provenance", "sbom", "sign", "attest"]);
+    let sign = &cwt("pipewright-v1-supply-chain")["spec"]["templates"][2];
+    let args: Vec<&str> = sign["container"]["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert!(args.contains(&"--identity-token=/var/run/sigstore/cosign/oidc-token"), "{args:?}");
+    assert_eq!(args.last(), Some(&"{{inputs.parameters.image}}@{{inputs.parameters.digest}}"));
+    assert_eq!(sign["volumes"][1]["projected"]["sources"][0]["serviceAccountToken"]["audience"], "sigstore");
+    let sonar = &cwt("pipewright-v1-analysis")["spec"]["templates"][0];
+    assert!(sonar["container"]["args"].as_array().unwrap().iter().any(|a| a == "-Dsonar.qualitygate.wait=true"));
+    let build = &cwt("pipewright-v1-image")["spec"]["templates"][0];
+    let env = build["container"]["env"].as_array().unwrap();
+    assert!(env.iter().any(|e| e["name"] == "CACHE_TAG" && e["value"] == "buildcache"), "the registry layer cache is on");
 }

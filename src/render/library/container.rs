@@ -4,7 +4,8 @@
 use super::super::contract::{WORKSPACE_PATH, WORKSPACE_VOLUME};
 use crate::argo::{self, Inputs, Parameter, RetryStrategy, Template};
 use k8s_openapi::api::core::v1::{
-    Capabilities, Container, EnvVar, PodSecurityContext, ResourceRequirements, SeccompProfile, SecurityContext, VolumeMount,
+    Capabilities, Container, EnvVar, EnvVarSource, KeyToPath, PodSecurityContext, ResourceRequirements, SeccompProfile,
+    SecretKeySelector, SecretVolumeSource, SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
@@ -83,3 +84,46 @@ pub(super) fn step(name: &str, inputs: Vec<Parameter>, container: Container) -> 
     }
 }
 
+
+/// A template that does nothing and needs no pod: what a step the Platform switched off
+/// becomes, so that every pipeline's `templateRef` still resolves.
+pub(super) fn noop(name: &str, inputs: Vec<Parameter>) -> Template {
+    Template {
+        name: name.into(),
+        inputs: Some(Inputs { parameters: inputs }),
+        suspend: Some(argo::Suspend { duration: "0".into() }),
+        ..Default::default()
+    }
+}
+
+/// An environment variable read from a Secret's key.
+pub(super) fn secret_env(name: &str, secret: &str, key: &str) -> EnvVar {
+    EnvVar {
+        name: name.into(),
+        value: None,
+        value_from: Some(EnvVarSource {
+            secret_key_ref: Some(SecretKeySelector { name: secret.into(), key: key.into(), optional: None }),
+            ..Default::default()
+        }),
+    }
+}
+
+/// Where registry credentials are mounted for the steps that read the pushed image.
+pub(super) const DOCKER_CONFIG_DIR: &str = "/etc/pipewright/docker";
+
+/// The push-credentials Secret as a `config.json` volume (optional: public registries need none),
+/// its read-only mount and the `DOCKER_CONFIG` variable that points the tools at it.
+pub(super) fn registry_credentials(secret: &str) -> (Volume, VolumeMount, EnvVar) {
+    let volume = Volume {
+        name: "registry-credentials".into(),
+        secret: Some(SecretVolumeSource {
+            secret_name: Some(secret.into()),
+            items: Some(vec![KeyToPath { key: ".dockerconfigjson".into(), path: "config.json".into(), mode: None, user: None }]),
+            optional: Some(true),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let mount = VolumeMount { name: "registry-credentials".into(), mount_path: DOCKER_CONFIG_DIR.into(), read_only: Some(true), ..Default::default() };
+    (volume, mount, env("DOCKER_CONFIG", DOCKER_CONFIG_DIR))
+}

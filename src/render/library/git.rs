@@ -3,7 +3,7 @@
 use super::container::{SMALL, env, hardened_container, input, network_retry, step, workspace_mount};
 use crate::argo::{Outputs, Parameter, Template};
 use crate::model::Platform;
-use crate::render::contract::{SOURCE_PATH, output, param, template};
+use crate::render::contract::{GLOBAL_COMMIT, SOURCE_PATH, output, param, template};
 use crate::render::scripts;
 
 pub(super) fn clone(platform: &Platform) -> Template {
@@ -30,9 +30,11 @@ pub(super) fn clone(platform: &Platform) -> Template {
     );
     t.outputs = Some(Outputs {
         parameters: vec![
-            Parameter::from_path(output::COMMIT, "/tmp/pipewright/commit"),
+            // Published globally too, so the exit handler can set the commit status.
+            Parameter { global_name: Some(GLOBAL_COMMIT.into()), ..Parameter::from_path(output::COMMIT, "/tmp/pipewright/commit") },
             Parameter::from_path(output::IMAGE_TAG, "/tmp/pipewright/image_tag"),
         ],
+        ..Default::default()
     });
     t.retry_strategy = Some(network_retry());
     t

@@ -17,6 +17,7 @@ pub(super) fn build(platform: &Platform) -> Template {
         env("PW_CONTEXT", &format!("{SOURCE_PATH}/{}", input(param::CONTEXT_DIR))),
         env("BUILDKITD_FLAGS", "--oci-worker-no-process-sandbox"),
         env("DOCKER_CONFIG", "/home/user/.docker"),
+        env("CACHE_TAG", platform.build_cache_tag.as_deref().unwrap_or("")),
     ]);
     // Rootless BuildKit needs its user namespace helpers (setuid newuidmap) and an
     // unconfined seccomp profile: the one documented exception to the hardening rules.
@@ -57,7 +58,7 @@ pub(super) fn build(platform: &Platform) -> Template {
         },
         Volume { name: "buildkit-state".into(), empty_dir: Some(Default::default()), ..Default::default() },
     ];
-    t.outputs = Some(Outputs { parameters: vec![Parameter::from_path(output::DIGEST, "/tmp/pipewright/digest")] });
+    t.outputs = Some(Outputs { parameters: vec![Parameter::from_path(output::DIGEST, "/tmp/pipewright/digest")], ..Default::default() });
     t.retry_strategy = Some(network_retry());
     t
 }

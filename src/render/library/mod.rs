@@ -1,11 +1,14 @@
 //! Platform to library: the versioned ClusterWorkflowTemplates that every Pipeline calls.
 //! One file per step family; `container` holds what every step shares (hardening, mounts).
 
+mod analysis;
 mod container;
 mod git;
 mod image;
 mod notify;
+mod reports;
 mod security;
+mod supply_chain;
 mod toolchain;
 
 use super::contract::Family;
@@ -22,9 +25,11 @@ pub fn render(platform: &Platform) -> Vec<Object> {
             let templates = match family {
                 Family::Git => vec![git::clone(platform)],
                 Family::Toolchain(t) => toolchain::templates(platform, t),
-                Family::Security => vec![security::scan(platform)],
+                Family::Security => vec![security::scan(platform), security::scan_image(platform)],
                 Family::Image => vec![image::build(platform)],
-                Family::Notify => vec![notify::webhook(platform)],
+                Family::Notify => vec![notify::webhook(platform), notify::slack(platform), notify::commit_status(platform)],
+                Family::Analysis => vec![analysis::sonar(platform)],
+                Family::SupplyChain => supply_chain::templates(platform),
             };
             let name = family.cluster_template_name();
             let mut metadata = meta::object_meta(&platform.origin, &name, None, &[("pipewright.dev/library", LIBRARY_VERSION)]);
@@ -46,9 +51,11 @@ fn describe(family: Family) -> String {
     match family {
         Family::Git => "clones the repository into the shared workspace".into(),
         Family::Toolchain(t) => format!("deps, lint and test for {}", format!("{t:?}").to_lowercase()),
-        Family::Security => "scans the source tree for vulnerabilities, secrets and misconfiguration".into(),
+        Family::Security => "scans the source tree (vulnerabilities, secrets, misconfiguration) and the pushed image".into(),
         Family::Image => "builds and pushes the image with rootless BuildKit".into(),
-        Family::Notify => "posts the run's status to a webhook".into(),
+        Family::Notify => "reports the run's status to a webhook, Slack or a commit status".into(),
+        Family::Analysis => "sends the code to SonarQube and waits for its quality gate".into(),
+        Family::SupplyChain => "SBOM, signature and attestation of the pushed image, by digest".into(),
     }
 }
 

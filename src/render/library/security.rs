@@ -1,54 +1,79 @@
-//! The `scan` template: a trivy filesystem scan for vulnerabilities, secrets and misconfiguration.
+//! The `scan` and `scan-image` templates: trivy scans of the source tree (vulnerabilities,
+//! secrets, IaC misconfiguration) before the build, and of the pushed image after it. Both
+//! fail on the stricter of the Platform's and the Pipeline's `failOn`.
 
-use super::container::{MEDIUM, env, hardened_container, input, step, workspace_mount};
+use super::container::{MEDIUM, env, hardened_container, input, noop, registry_credentials, step, workspace_mount};
 use crate::argo::{Parameter, RetryStrategy, Template};
 use crate::model::{Platform, Severity};
 use crate::render::contract::{SOURCE_PATH, param, template};
+use crate::render::scripts;
+use k8s_openapi::api::core::v1::Container;
 
-fn severities(fail_on: Severity) -> String {
-    [Severity::Unknown, Severity::Low, Severity::Medium, Severity::High, Severity::Critical]
-        .into_iter()
-        .filter(|s| *s >= fail_on)
-        .map(|s| format!("{s:?}").to_uppercase())
-        .collect::<Vec<_>>()
-        .join(",")
+fn severity_name(s: Severity) -> String {
+    format!("{s:?}").to_uppercase()
+}
+
+fn fail_on_input() -> Parameter {
+    Parameter::with_default(param::FAIL_ON, "", "A stricter threshold than the platform's (UNKNOWN, LOW, MEDIUM, HIGH or CRITICAL); empty keeps the platform's.")
+}
+
+fn trivy(platform: &Platform, args: &[&str]) -> Container {
+    let mut c = hardened_container(platform.images.scanner.as_str(), MEDIUM);
+    c.command = Some(vec!["sh".into(), "-c".into(), scripts::SCAN.into(), "scan".into()]);
+    c.args = Some(args.iter().map(|a| (*a).to_owned()).collect());
+    c.env = Some(vec![
+        env("HOME", "/tmp"),
+        env("PLATFORM_FAIL_ON", &severity_name(platform.fail_on)),
+        env("FAIL_ON", &input(param::FAIL_ON)),
+    ]);
+    c.volume_mounts = Some(vec![workspace_mount()]);
+    c
+}
+
+fn retry() -> RetryStrategy {
+    RetryStrategy { limit: "2".into(), retry_policy: "OnError".into(), backoff: None }
 }
 
 pub(super) fn scan(platform: &Platform) -> Template {
-    let mut c = hardened_container(platform.images.scanner.as_str(), MEDIUM);
-    c.command = Some(vec!["trivy".into()]);
-    c.args = Some(
-        [
+    let mut c = trivy(
+        platform,
+        &[
             "filesystem", "--scanners", "vuln,secret,misconfig", "--exit-code", "1", "--no-progress",
-            "--severity", &input(param::SEVERITY), "--cache-dir", "/workspace/.cache/trivy",
-            "--skip-dirs", "node_modules", "--", &input(param::CONTEXT_DIR),
-        ]
-        .map(String::from)
-        .to_vec(),
+            "--cache-dir", "/workspace/.cache/trivy", "--skip-dirs", "node_modules", "--", &input(param::CONTEXT_DIR),
+        ],
     );
-    c.env = Some(vec![env("HOME", "/tmp")]);
     c.working_dir = Some(SOURCE_PATH.into());
-    c.volume_mounts = Some(vec![workspace_mount()]);
     let mut t = step(
         template::SCAN,
-        vec![
-            Parameter::required(param::CONTEXT_DIR, "The project directory inside the repository."),
-            Parameter::with_default(param::SEVERITY, severities(platform.fail_on), "The severities that fail the scan."),
-        ],
+        vec![Parameter::required(param::CONTEXT_DIR, "The project directory inside the repository."), fail_on_input()],
         c,
     );
-    t.retry_strategy = Some(RetryStrategy { limit: "2".into(), retry_policy: "OnError".into(), backoff: None });
+    t.retry_strategy = Some(retry());
     t
 }
 
+fn scan_image_inputs() -> Vec<Parameter> {
+    vec![
+        Parameter::required(param::IMAGE, "The image repository."),
+        Parameter::required(param::DIGEST, "The pushed image's digest."),
+        fail_on_input(),
+    ]
+}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn severities_at_and_above() {
-        assert_eq!(severities(Severity::High), "HIGH,CRITICAL");
-        assert_eq!(severities(Severity::Unknown), "UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL");
+pub(super) fn scan_image(platform: &Platform) -> Template {
+    if !platform.supply_chain.scan_image {
+        return noop(template::SCAN_IMAGE, scan_image_inputs());
     }
+    let reference = format!("{}@{}", input(param::IMAGE), input(param::DIGEST));
+    let mut c = trivy(
+        platform,
+        &["image", "--scanners", "vuln,secret", "--exit-code", "1", "--no-progress", "--cache-dir", "/workspace/.cache/trivy", "--", &reference],
+    );
+    let (volume, mount, docker_config) = registry_credentials(platform.registry_secret.as_str());
+    c.volume_mounts.get_or_insert_default().push(mount);
+    c.env.get_or_insert_default().push(docker_config);
+    let mut t = step(template::SCAN_IMAGE, scan_image_inputs(), c);
+    t.volumes = vec![volume];
+    t.retry_strategy = Some(retry());
+    t
 }

@@ -1,5 +1,6 @@
 //! The `deps`, `lint` and `test` templates of one toolchain, run by the launcher script.
 
+use super::reports;
 use super::container::{LARGE, env, hardened_container, input, step, workspace_mount};
 use crate::argo::{Parameter, Template};
 use crate::model::{Platform, Toolchain};
@@ -20,10 +21,13 @@ pub(super) fn templates(platform: &Platform, toolchain: Toolchain) -> Vec<Templa
                 env("HOME", "/tmp"),
             ];
             vars.extend(preset.env.iter().map(|(k, v)| env(k, v)));
+            if name == template::TEST {
+                vars.extend(reports::test_env(toolchain));
+            }
             c.env = Some(vars);
             c.working_dir = Some(SOURCE_PATH.into());
             c.volume_mounts = Some(vec![workspace_mount()]);
-            step(
+            let mut t = step(
                 name,
                 vec![
                     Parameter::required(param::CONTEXT_DIR, "The project directory inside the repository."),
@@ -31,7 +35,11 @@ pub(super) fn templates(platform: &Platform, toolchain: Toolchain) -> Vec<Templa
                     Parameter::with_default(param::STEP_IMAGE, image, "The container image to run it in."),
                 ],
                 c,
-            )
+            );
+            if name == template::TEST && platform.junit_reports {
+                t.outputs = Some(reports::junit_outputs());
+            }
+            t
         })
         .collect()
 }

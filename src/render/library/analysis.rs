@@ -1,0 +1,40 @@
+//! The `sonar` template: sends the project to the Platform's SonarQube server with a token
+//! read from a Secret, and optionally waits for the quality gate. Without a server it is a no-op.
+
+use super::container::{MEDIUM, env, hardened_container, input, noop, network_retry, secret_env, step, workspace_mount};
+use crate::argo::{Parameter, Template};
+use crate::model::Platform;
+use crate::render::contract::{SOURCE_PATH, param, template};
+
+fn inputs(platform: &Platform) -> Vec<Parameter> {
+    vec![
+        Parameter::required(param::CONTEXT_DIR, "The project directory inside the repository."),
+        Parameter::required(param::PROJECT_KEY, "The SonarQube project key."),
+        Parameter::with_default(param::STEP_IMAGE, platform.images.sonar.as_str(), "The scanner image."),
+    ]
+}
+
+pub(super) fn sonar(platform: &Platform) -> Template {
+    let Some(sonar) = &platform.sonar else {
+        return noop(template::SONAR, inputs(platform));
+    };
+    let mut c = hardened_container(&input(param::STEP_IMAGE), MEDIUM);
+    c.command = Some(vec!["sonar-scanner".into()]);
+    c.args = Some(vec![
+        format!("-Dsonar.projectKey={}", input(param::PROJECT_KEY)),
+        format!("-Dsonar.projectBaseDir={SOURCE_PATH}/{}", input(param::CONTEXT_DIR)),
+        "-Dsonar.working.directory=/tmp/scannerwork".into(),
+        format!("-Dsonar.qualitygate.wait={}", sonar.wait_quality_gate),
+        format!("-Dsonar.qualitygate.timeout={}", sonar.quality_gate_timeout_seconds),
+    ]);
+    c.env = Some(vec![
+        env("SONAR_HOST_URL", sonar.host_url.as_str()),
+        secret_env("SONAR_TOKEN", sonar.token.name.as_str(), &sonar.token.key),
+        env("SONAR_USER_HOME", "/workspace/.cache/sonar"),
+        env("HOME", "/tmp"),
+    ]);
+    c.volume_mounts = Some(vec![workspace_mount()]);
+    let mut t = step(template::SONAR, inputs(platform), c);
+    t.retry_strategy = Some(network_retry());
+    t
+}

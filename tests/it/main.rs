@@ -7,3 +7,4 @@ mod determinism;
 mod kpt;
 mod kustomize;
 mod support;
+mod supply_chain;

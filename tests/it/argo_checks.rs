@@ -201,10 +201,11 @@ fn library_dags(cluster: &BTreeMap<&str, &Value>) -> Vec<String> {
                 for arg in params(&task["arguments"]["parameters"]) {
                     let value = arg["value"].as_str().unwrap_or("");
                     for expr in value.split("{{").skip(1).filter_map(|s| s.split_once("}}").map(|(e, _)| e.trim())) {
-                        if let ["inputs", "parameters", p] = expr.split('.').collect::<Vec<_>>().as_slice() {
-                            if !inputs.contains(*p) {
+                        match expr.split('.').collect::<Vec<_>>().as_slice() {
+                            ["inputs", "parameters", p] if !inputs.contains(*p) => {
                                 problems.push(format!("{at}: uses input {p:?}, which its template does not declare"));
                             }
+                            _ => {}
                         }
                     }
                 }

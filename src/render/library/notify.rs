@@ -1,22 +1,15 @@
 //! The `webhook`, `slack` and `commit-status` templates: report a run's status, duration,
 //! failed step and Argo UI link, each from one static Python script that reads env only.
 
-use super::container::{SMALL, env, hardened_container, input, network_retry, step};
+use super::container::{SMALL, env, hardened_container, input, network_retry, secret_env, step};
 use crate::argo::{Parameter, Template};
 use crate::model::Platform;
 use crate::render::contract::{param, template};
 use crate::render::scripts;
-use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, SecretKeySelector};
+use k8s_openapi::api::core::v1::EnvVar;
 
 fn secret_from_inputs(name: &str, secret: &str, key: &str) -> EnvVar {
-    EnvVar {
-        name: name.into(),
-        value: None,
-        value_from: Some(EnvVarSource {
-            secret_key_ref: Some(SecretKeySelector { name: input(secret), key: input(key), optional: None }),
-            ..Default::default()
-        }),
-    }
+    secret_env(name, &input(secret), &input(key))
 }
 
 fn notifier(platform: &Platform, name: &str, channel: &str, secret: EnvVar, mut extra_inputs: Vec<Parameter>, extra_env: Vec<EnvVar>) -> Template {

@@ -109,8 +109,9 @@ pub fn exit_handler(p: &Pipeline, name: &str) -> Option<argo::Template> {
     steps.extend(p.notify.webhook.as_ref().map(|s| run("webhook", template::WEBHOOK, s)));
     steps.extend(p.notify.slack.as_ref().map(|s| run("slack", template::SLACK, s)));
     if let Some(target) = &p.notify.commit_status {
-        // The clone publishes the commit globally; a run that failed before it has none.
-        let commit = format!("{{{{=workflow?.outputs?.parameters?.{GLOBAL_COMMIT} ?? ''}}}}");
+        // The clone publishes the commit globally; a run that failed before it has none, and
+        // Argo (4.1 and later) gives the expression `nil`, so `??` falls back to "" (skip).
+        let commit = format!("{{{{= workflow.outputs.parameters.{GLOBAL_COMMIT} ?? ''}}}}");
         steps.push(commit_status(p, "commit-status", target, "{{workflow.status}}", commit, None));
     }
     Some(argo::Template { name: name.into(), steps: Some(vec![steps]), ..Default::default() })

@@ -85,3 +85,102 @@ fn scripts_stay_static() {
         }
     }
 }
+
+fn script(t: &Value) -> String {
+    t["container"]["command"][2].as_str().unwrap().to_owned()
+}
+
+/// The scan wrapper as rendered: a pipeline may lower the threshold, never raise it.
+#[test]
+fn the_scan_script_keeps_the_stricter_threshold() {
+    let docs = render_case("supply-chain-everything-on");
+    let scan = template(&docs, "security", "scan-image");
+    let dir = tempfile_dir("scan");
+    std::fs::write(dir.join("trivy"), "#!/bin/sh\necho \"$@\"\n").unwrap();
+    std::process::Command::new("chmod").arg("+x").arg(dir.join("trivy")).status().unwrap();
+    let path = format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default());
+    for (pipeline, expected) in [("", "HIGH,CRITICAL"), ("LOW", "LOW,MEDIUM,HIGH,CRITICAL"), ("CRITICAL", "HIGH,CRITICAL"), ("bogus", "HIGH,CRITICAL")] {
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script(scan), "scan", "image", "--exit-code", "1", "--", "r@sha256:0"])
+            .env("PATH", &path)
+            .env("PLATFORM_FAIL_ON", "HIGH")
+            .env("FAIL_ON", pipeline)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(&format!("image --severity {expected} --exit-code 1 -- r@sha256:0")), "{pipeline:?}: {stdout}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn tempfile_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("pipewright-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Serves one HTTP request and returns its request line, headers and body.
+fn one_request() -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut chunk).unwrap();
+            buf.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&buf).to_string();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let len = head.lines().find_map(|l| l.to_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse::<usize>().unwrap())).unwrap_or(0);
+                if body.len() >= len || n == 0 {
+                    stream.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n").unwrap();
+                    return text;
+                }
+            }
+        }
+    });
+    (url, handle)
+}
+
+/// The notifier as rendered, against a local server: Slack gets the status, duration, failed
+/// step and run link; GitHub gets a commit status on the right path with the token.
+#[test]
+fn the_notifier_reports_status_failed_step_and_link() {
+    if std::process::Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("skipped: python3 is not installed");
+        return;
+    }
+    let docs = render_case("supply-chain-everything-on");
+    let common = [
+        ("STATUS", "Failed"),
+        ("PIPELINE", "billing"),
+        ("WORKFLOW_NAME", "billing-x7"),
+        ("WORKFLOW_NAMESPACE", "team-billing"),
+        ("DURATION", "125.4"),
+        ("ARGO_SERVER_URL", "https://argo.acme.io/argo"),
+        ("FAILURES", r#"[{"displayName":"test","message":"Error (exit code 1)","templateName":"test"}]"#),
+    ];
+    let run = |t: &Value, extra: &[(&str, &str)]| {
+        let (url, server) = one_request();
+        let mut cmd = std::process::Command::new("python3");
+        cmd.args(["-c", &script(t)]).envs(common).envs(extra.iter().copied());
+        cmd.env("TARGET_URL", format!("{url}/hook")).env("API_URL", &url);
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        server.join().unwrap()
+    };
+    let slack = run(template(&docs, "notify", "slack"), &[("PW_CHANNEL", "slack")]);
+    for expected in ["POST /hook", "*billing* failed in 2m05s", "Failed step `test`: Error (exit code 1)", "<https://argo.acme.io/argo/workflows/team-billing/billing-x7|Open the run in Argo>"] {
+        assert!(slack.contains(expected), "{expected:?} not in {slack}");
+    }
+    let sha = "0123456789abcdef0123456789abcdef01234567";
+    let github = run(
+        template(&docs, "notify", "commit-status"),
+        &[("PW_CHANNEL", "github"), ("REPO_PATH", "acme/api"), ("COMMIT", sha), ("FORGE_TOKEN", "t0ken")],
+    );
+    for expected in [format!("POST /repos/acme/api/statuses/{sha}"), "Bearer t0ken".into(), "\"state\": \"failure\"".into(), "\"context\": \"pipewright/billing\"".into()] {
+        assert!(github.contains(&expected), "{expected:?} not in {github}");
+    }
+}

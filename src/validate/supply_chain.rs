@@ -3,7 +3,7 @@
 
 use super::{Path, Problems, Validated, rules};
 use crate::krm::Object;
-use crate::model::{CommitStatusTarget, Origin, Spec, Forge, GitUrl, HttpUrl, Name, Notify, SecretKeyRef, Signing, Sonar, SupplyChain};
+use crate::model::{CommitStatusTarget, Origin, Severity, Spec, Forge, GitUrl, HttpUrl, Name, Notify, SecretKeyRef, Signing, Sonar, SupplyChain};
 use crate::spec::{self, SigningMode};
 use std::collections::BTreeMap;
 
@@ -147,14 +147,21 @@ fn commit_status(c: spec::CommitStatus, repo: Option<&GitUrl>, path: &Path, prob
     Some(CommitStatusTarget { forge: c.provider, token: token?, api_url: api_url?, repo_path })
 }
 
+/// Every severity, lowest first.
+const SEVERITIES: [Severity; 5] = [Severity::Unknown, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+
+fn severity_name(s: Severity) -> String {
+    format!("{s:?}").to_uppercase()
+}
+
 /// A Pipeline's `scan.failOn` may only make a Platform's stricter. When the Platform is part of
 /// the same input, a looser value is an error here; otherwise the scan step ignores it at run time.
 pub(super) fn stricter_fail_on(objects: &BTreeMap<Origin, &Object>, out: &mut Validated) {
-    let platforms: Vec<(&Origin, crate::model::Severity)> = out
+    let platforms: Vec<(Origin, Severity)> = out
         .specs
         .iter()
         .filter_map(|s| match s {
-            Spec::Platform(p) => Some((&p.origin, p.fail_on)),
+            Spec::Platform(p) => Some((p.origin.clone(), p.fail_on)),
             Spec::Pipeline(_) => None,
         })
         .collect();
@@ -162,27 +169,18 @@ pub(super) fn stricter_fail_on(objects: &BTreeMap<Origin, &Object>, out: &mut Va
     for spec in &out.specs {
         let Spec::Pipeline(p) = spec else { continue };
         let Some(wanted) = p.fail_on else { continue };
-        for (platform, floor) in &platforms {
-            if wanted > *floor {
-                let mut problems = Problems::for_object(objects[&p.origin]);
-                let name = |s: crate::model::Severity| format!("{s:?}").to_uppercase();
-                let stricter: Vec<String> = [crate::model::Severity::Unknown, crate::model::Severity::Low, crate::model::Severity::Medium, crate::model::Severity::High, crate::model::Severity::Critical]
-                    .into_iter()
-                    .filter(|s| s <= floor)
-                    .map(name)
-                    .collect();
-                problems.push(
-                    &Path::root().key("spec").key("scan").key("failOn"),
-                    format!(
-                        "{} is looser than {platform}'s failOn {}: a pipeline may only make the threshold stricter (valid: {})",
-                        name(wanted),
-                        name(*floor),
-                        stricter.join(", ")
-                    ),
-                );
-                out.results.append(&mut problems.items);
-                rejected.push(p.origin.clone());
-            }
+        for (platform, floor) in platforms.iter().filter(|(_, floor)| wanted > *floor) {
+            let valid: Vec<String> = SEVERITIES.into_iter().filter(|s| s <= floor).map(severity_name).collect();
+            let message = format!(
+                "{} is looser than {platform}'s failOn {}: a pipeline may only make the threshold stricter (valid: {})",
+                severity_name(wanted),
+                severity_name(*floor),
+                valid.join(", ")
+            );
+            let mut problems = Problems::for_object(objects[&p.origin]);
+            problems.push(&Path::root().key("spec").key("scan").key("failOn"), message);
+            out.results.append(&mut problems.items);
+            rejected.push(p.origin.clone());
         }
     }
     out.specs.retain(|s| !rejected.contains(s.origin()));

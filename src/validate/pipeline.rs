@@ -53,6 +53,10 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         None => Some(model::Notify::default()),
         Some(n) => supply_chain::notify(n, repo.as_ref(), &spec_path.key("notify"), problems),
     };
+    if s.sonar.is_some() && !steps.sonar.enabled() {
+        let message = "has no effect: `steps.sonar` is `false`, so this pipeline sends nothing to SonarQube".to_owned();
+        problems.push_with(crate::krm::Severity::Warning, &spec_path.key("sonar"), message);
+    }
     let project_key = match s.sonar.and_then(|s| s.project_key) {
         Some(key) => problems.check(&spec_path.key("sonar").key("projectKey"), rules::sonar_project_key(&key)).then_some(key),
         None => Some(format!("{}_{}", p.metadata.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE), p.metadata.name)),

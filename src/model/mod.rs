@@ -3,10 +3,10 @@
 
 mod values;
 
-pub use crate::spec::{Severity, Toolchain};
-pub use values::{Command, ContextDir, GitRef, GitUrl, ImageRef, ImageRepo, Name, SecretKeyRef};
+pub use crate::spec::{AccessMode, Severity, Toolchain};
+pub use values::{Command, ContextDir, GitRef, GitUrl, ImageRef, ImageRepo, LibraryVersion, Name, SecretKeyRef, StorageSize};
 
-/// The library version this build of pipewright emits and calls.
+/// The library version a Platform emits and a Pipeline calls when they name none.
 pub const LIBRARY_VERSION: &str = "v1";
 
 /// Identifies the spec object a generated object came from.
@@ -67,6 +67,50 @@ pub struct Pipeline {
     pub steps: StepPlan,
     /// Where to report results.
     pub notify: Option<SecretKeyRef>,
+    /// How the repository is cloned.
+    pub git: GitCheckout,
+    /// The dependency cache.
+    pub cache: Cache,
+    /// The library version the pipeline calls.
+    pub library: LibraryVersion,
+}
+
+/// How the repository is cloned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GitCheckout {
+    /// The credentials, if the repository is private.
+    pub auth: GitAuth,
+    /// Commits of history to fetch; 0 for all.
+    pub depth: u32,
+    /// Whether submodules are checked out.
+    pub submodules: bool,
+}
+
+/// Credentials for the clone, each a Secret in the pipeline's namespace.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GitAuth {
+    /// A public repository.
+    None,
+    /// A token over HTTPS (`password`, optional `username`).
+    Https(Name),
+    /// An SSH key (`ssh-privatekey`) and host keys (`known_hosts`).
+    Ssh(Name),
+}
+
+/// The dependency cache across runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cache {
+    /// No cache kept: each step starts cold.
+    Off,
+    /// A PersistentVolumeClaim named `<pipeline>-cache`.
+    Volume {
+        /// Its size.
+        size: StorageSize,
+        /// Its StorageClass, if not the default.
+        storage_class: Option<Name>,
+        /// Its access mode.
+        access_mode: AccessMode,
+    },
 }
 
 impl Pipeline {
@@ -132,6 +176,17 @@ pub struct Platform {
     pub registry_secret: Name,
     /// The lowest severity that fails the scan.
     pub fail_on: Severity,
+    /// The library versions installed side by side, each with its images.
+    pub versions: Vec<Release>,
+}
+
+/// One installed library version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    /// Its name.
+    pub version: LibraryVersion,
+    /// The images its steps run.
+    pub images: Images,
 }
 
 /// The images the library's steps run.
@@ -145,6 +200,14 @@ pub struct Images {
     pub python: ImageRef,
     /// Go steps.
     pub go: ImageRef,
+    /// Maven steps.
+    pub maven: ImageRef,
+    /// Gradle steps.
+    pub gradle: ImageRef,
+    /// Rust steps.
+    pub rust: ImageRef,
+    /// .NET steps.
+    pub dotnet: ImageRef,
     /// Security scanner.
     pub scanner: ImageRef,
     /// Image builder.
@@ -154,12 +217,17 @@ pub struct Images {
 }
 
 impl Images {
-    /// The toolchain's image.
-    pub fn toolchain(&self, t: Toolchain) -> &ImageRef {
+    /// The toolchain's default image; `None` for `generic`, whose pipelines name their own.
+    pub fn toolchain(&self, t: Toolchain) -> Option<&ImageRef> {
         match t {
-            Toolchain::Node => &self.node,
-            Toolchain::Python => &self.python,
-            Toolchain::Go => &self.go,
+            Toolchain::Node => Some(&self.node),
+            Toolchain::Python => Some(&self.python),
+            Toolchain::Go => Some(&self.go),
+            Toolchain::Maven => Some(&self.maven),
+            Toolchain::Gradle => Some(&self.gradle),
+            Toolchain::Rust => Some(&self.rust),
+            Toolchain::Dotnet => Some(&self.dotnet),
+            Toolchain::Generic => None,
         }
     }
 }

@@ -38,6 +38,10 @@ newtype! {
     ImageRepo,
     /// A full OCI image reference.
     ImageRef,
+    /// A library version: `v` and a number.
+    LibraryVersion,
+    /// A Kubernetes storage quantity, such as `5Gi`.
+    StorageSize,
 }
 
 /// A command: a non-empty list of non-empty, single-line strings, passed as data.

@@ -1,28 +1,83 @@
 //! The library's static scripts. They contain no `{{…}}` and no user text: every value
 //! reaches them through environment variables set from Argo parameters.
 
-/// Runs `PW_COMMAND` (one argument per line) in `PW_CONTEXT_DIR`, without a shell
-/// interpreting the arguments: word splitting on newlines only, globbing off.
+/// Points `PW_CACHE` at the dependency cache for this toolchain, project and lockfiles
+/// (`PW_CACHE_ROOT/<toolchain>-<key>`), then runs `PW_COMMAND` (one argument per line) in
+/// `PW_CONTEXT_DIR`, without a shell interpreting the arguments: word splitting on newlines
+/// only, globbing off. A cold, missing or unwritable cache never fails the step: it runs with
+/// an empty cache instead. With `PW_CACHE_PRUNE=true` (the deps step) keys unused for 14 days go.
 pub const LAUNCHER: &str = r#"set -eu
-cd -- "$PW_CONTEXT_DIR"
+set -f
 IFS='
 '
-set -f
+cd -- "$PW_CONTEXT_DIR"
+pw_key_input() {
+  printf '%s\n%s\n' "$PW_TOOLCHAIN" "$PW_CONTEXT_DIR"
+  for f in $PW_LOCKFILES; do
+    for p in "$f" "$PW_SOURCE/$f"; do
+      if [ -f "$p" ]; then printf '%s\n' "$f"; cat -- "$p"; break; fi
+    done
+  done
+}
+key=unkeyed
+if command -v sha256sum >/dev/null 2>&1; then key=$(pw_key_input | sha256sum | cut -c1-16); fi
+dir="$PW_CACHE_ROOT/$PW_TOOLCHAIN-$key"
+state=warm
+[ -d "$dir" ] || state=cold
+rm -rf "$PW_CACHE" 2>/dev/null || true
+if mkdir -p "$dir" 2>/dev/null && touch "$dir" 2>/dev/null && ln -s "$dir" "$PW_CACHE" 2>/dev/null; then
+  echo "pipewright: dependency cache $PW_TOOLCHAIN-$key ($state)"
+  if [ "${PW_CACHE_PRUNE:-}" = true ]; then
+    find "$PW_CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d -mtime +14 -exec rm -rf {} + 2>/dev/null || true
+  fi
+else
+  mkdir -p "$PW_CACHE"
+  echo "pipewright: dependency cache unavailable; running with an empty one" >&2
+fi
 set -- $PW_COMMAND
 exec "$@"
 "#;
 
-/// Clones `REPO_URL` at `REVISION` into the workspace and computes the image tag.
+/// Clones `REPO_URL` at `REVISION` into the workspace (`DEPTH` commits, 0 for all; submodules
+/// when `SUBMODULES` is `true`) and computes the image tag. With `PW_GIT_AUTH=https` git asks a
+/// helper for the token, which reads it from the mounted Secret; with `ssh` the key is copied
+/// to a private file and host keys are checked strictly. No credential reaches an argument, an
+/// environment variable, the log or an output. `umask 0002` keeps the tree writable for the
+/// steps that share the workspace's group.
 pub const CLONE: &str = r#"set -eu
+umask 0002
 case "$REPO_URL" in -*) echo "pipewright: refusing repo URL that starts with '-'" >&2; exit 2 ;; esac
 case "$REVISION" in -*|'') echo "pipewright: refusing empty revision or one that starts with '-'" >&2; exit 2 ;; esac
+case "$DEPTH" in ''|*[!0-9]*) echo "pipewright: depth must be a whole number" >&2; exit 2 ;; esac
+mkdir -p /tmp/pipewright
+case "${PW_GIT_AUTH:-none}" in
+  https)
+    cat > /tmp/pipewright/askpass <<'EOF'
+#!/bin/sh
+case "$1" in
+  Username*) if [ -s "$PW_GIT_CREDENTIALS/username" ]; then head -n1 "$PW_GIT_CREDENTIALS/username"; else echo x-access-token; fi ;;
+  *) head -n1 "$PW_GIT_CREDENTIALS/password" ;;
+esac
+EOF
+    chmod 0700 /tmp/pipewright/askpass
+    export GIT_ASKPASS=/tmp/pipewright/askpass
+    ;;
+  ssh)
+    mkdir -p /tmp/pipewright/ssh
+    chmod 0700 /tmp/pipewright/ssh
+    (umask 0077; cat "$PW_GIT_CREDENTIALS/ssh-privatekey" > /tmp/pipewright/ssh/key)
+    [ -s "$PW_GIT_CREDENTIALS/known_hosts" ] || { echo "pipewright: the SSH Secret has no known_hosts key" >&2; exit 2; }
+    export GIT_SSH_COMMAND="ssh -i /tmp/pipewright/ssh/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$PW_GIT_CREDENTIALS/known_hosts"
+    ;;
+esac
+if [ "$DEPTH" = 0 ]; then depth=; else depth="--depth=$DEPTH"; fi
 rm -rf "$PW_SOURCE"
 git init -q "$PW_SOURCE"
 cd "$PW_SOURCE"
 git remote add origin "$REPO_URL"
-git fetch -q --depth=1 origin "$REVISION"
+git fetch -q $depth origin "$REVISION"
 git checkout -q --detach FETCH_HEAD
-mkdir -p /tmp/pipewright
+if [ "$SUBMODULES" = true ]; then git submodule update -q --init --recursive $depth; fi
 commit=$(git rev-parse HEAD)
 printf '%s' "$commit" > /tmp/pipewright/commit
 if [ -n "$IMAGE_TAG" ]; then tag=$IMAGE_TAG; else tag="$REVISION-$(printf '%s' "$commit" | cut -c1-7)"; fi

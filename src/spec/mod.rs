@@ -6,8 +6,11 @@ mod pipeline;
 mod platform;
 
 pub use meta::SpecMeta;
-pub use pipeline::{Notify, Pipeline, PipelineSpec, SecretKey, StepOverride, StepSetting, Steps, Toolchain};
-pub use platform::{Platform, PlatformImages, PlatformSpec, RegistrySettings, ScanSettings, Severity};
+pub use pipeline::{
+    AccessMode, CacheSetting, CacheVolume, GitSettings, Notify, Pipeline, PipelineSpec, SecretKey, SecretRef, StepOverride, StepSetting,
+    Steps, Toolchain,
+};
+pub use platform::{LibraryRelease, Platform, PlatformImages, PlatformSpec, RegistrySettings, ScanSettings, Severity};
 
 /// The API group of every pipewright kind.
 pub const GROUP: &str = "pipewright.dev";

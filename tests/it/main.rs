@@ -4,6 +4,8 @@
 mod argo_checks;
 mod cases;
 mod determinism;
+mod hardening;
 mod kpt;
 mod kustomize;
+mod splicing;
 mod support;

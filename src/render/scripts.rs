@@ -121,3 +121,97 @@ with urllib.request.urlopen(request, timeout=30) as response:
     print("pipewright: notified, HTTP %d" % response.status)
 sys.exit(0)
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::{CLONE, LAUNCHER};
+    use std::path::Path;
+    use std::process::{Command, Output};
+
+    fn sh(script: &str, dir: &Path, env: &[(&str, &str)]) -> Output {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(script).current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().expect("sh runs")
+    }
+
+    fn launch(src: &Path, cache_root: &str, command: &str) -> (bool, String) {
+        let link = src.join("link");
+        let out = sh(LAUNCHER, src, &[
+            ("PW_CONTEXT_DIR", "app"),
+            ("PW_TOOLCHAIN", "node"),
+            ("PW_LOCKFILES", "package-lock.json\nnpm-shrinkwrap.json"),
+            ("PW_SOURCE", src.to_str().unwrap()),
+            ("PW_CACHE_ROOT", cache_root),
+            ("PW_CACHE", link.to_str().unwrap()),
+            ("PW_COMMAND", command),
+        ]);
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.success(), text)
+    }
+
+    #[test]
+    fn the_cache_is_keyed_by_the_lockfile_and_a_cold_or_missing_one_never_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path();
+        std::fs::create_dir_all(src.join("app")).unwrap();
+        std::fs::write(src.join("app/package-lock.json"), "{\"v\": 1}").unwrap();
+        let cache = src.join("cache");
+        let cache = cache.to_str().unwrap();
+        let (ok, first) = launch(src, cache, "true");
+        assert!(ok && first.contains("(cold)"), "{first}");
+        let (ok, second) = launch(src, cache, "true");
+        assert!(ok && second.contains("(warm)"), "{second}");
+        assert_eq!(first.replace("cold", "warm"), second, "same lockfile, same key");
+        std::fs::write(src.join("app/package-lock.json"), "{\"v\": 2}").unwrap();
+        let (ok, third) = launch(src, cache, "true");
+        assert!(ok && third.contains("(cold)"), "a new lockfile is a new key: {third}");
+        let (ok, missing) = launch(src, "/proc/pipewright-no-such-cache", "true");
+        assert!(ok && missing.contains("unavailable"), "{missing}");
+    }
+
+    #[test]
+    fn the_launcher_passes_arguments_without_a_shell() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("app")).unwrap();
+        let cache = dir.path().join("cache");
+        let (ok, out) = launch(dir.path(), cache.to_str().unwrap(), "printf\n[%s]\n$(touch pwned) *\n`id`;x");
+        assert!(ok, "{out}");
+        assert!(out.contains("[$(touch pwned) *][`id`;x]"), "{out}");
+        assert!(!dir.path().join("app/pwned").exists());
+    }
+
+    #[test]
+    fn the_clone_honours_depth() {
+        let dir = tempfile::tempdir().unwrap();
+        let origin = dir.path().join("origin");
+        let git = |args: &[&str]| {
+            let out = sh(&format!("git {}", args.join(" ")), &origin, &[("HOME", dir.path().to_str().unwrap())]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        };
+        std::fs::create_dir_all(&origin).unwrap();
+        git(&["init", "-q", "-b", "main"]);
+        for i in 0..3 {
+            git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", &format!("c{i}")]);
+        }
+        for (depth, expected) in [("1", "1"), ("0", "3")] {
+            let src = dir.path().join(format!("src{depth}"));
+            let out = sh(CLONE, dir.path(), &[
+                ("REPO_URL", origin.to_str().unwrap()),
+                ("REVISION", "main"),
+                ("IMAGE_TAG", ""),
+                ("DEPTH", depth),
+                ("SUBMODULES", "false"),
+                ("PW_SOURCE", src.to_str().unwrap()),
+                ("HOME", dir.path().to_str().unwrap()),
+            ]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let count = Command::new("git").args(["rev-list", "--count", "HEAD"]).current_dir(&src).output().unwrap();
+            assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), expected, "depth {depth}");
+        }
+        let bad = sh(CLONE, dir.path(), &[("REPO_URL", "x"), ("REVISION", "main"), ("DEPTH", "1; id"), ("SUBMODULES", "false")]);
+        assert_eq!(bad.status.code(), Some(2));
+    }
+}

@@ -18,10 +18,16 @@ pub fn claim_name(p: &Pipeline) -> String {
     format!("{}-cache", p.name())
 }
 
-/// The claim, when the cache is on. Argo CD keeps it (it is not pruned between runs) and
-/// deletes it with the Pipeline.
+/// The cache settings, when the cache is on and a toolchain step (deps, lint or test) runs.
+fn settings(p: &Pipeline) -> Option<&Cache> {
+    let used = [&p.steps.deps, &p.steps.lint, &p.steps.test].iter().any(|s| s.enabled());
+    (used && p.cache != Cache::Off).then_some(&p.cache)
+}
+
+/// The claim, when the cache is used. Argo CD keeps it across runs (it is an ordinary object
+/// of the build) and deletes it with the Pipeline.
 pub fn claim(p: &Pipeline) -> Option<Object> {
-    let Cache::Volume { size, storage_class, access_mode } = &p.cache else { return None };
+    let Some(Cache::Volume { size, storage_class, access_mode }) = settings(p) else { return None };
     let name = p.name().as_str();
     let claim = PersistentVolumeClaim {
         metadata: meta::object_meta(&p.origin, &claim_name(p), Some(p.namespace().as_str()), &[("pipewright.dev/pipeline", name)]),
@@ -41,12 +47,12 @@ pub fn claim(p: &Pipeline) -> Option<Object> {
 
 /// The workflow-level `cache` volume.
 pub fn volume(p: &Pipeline) -> Volume {
-    match p.cache {
-        Cache::Volume { .. } => Volume {
+    match settings(p) {
+        Some(_) => Volume {
             name: CACHE_VOLUME.into(),
             persistent_volume_claim: Some(PersistentVolumeClaimVolumeSource { claim_name: claim_name(p), read_only: None }),
             ..Default::default()
         },
-        Cache::Off => Volume { name: CACHE_VOLUME.into(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Default::default() },
+        None => Volume { name: CACHE_VOLUME.into(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Default::default() },
     }
 }

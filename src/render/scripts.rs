@@ -67,7 +67,7 @@ EOF
     chmod 0700 /tmp/pipewright/ssh
     (umask 0077; cat "$PW_GIT_CREDENTIALS/ssh-privatekey" > /tmp/pipewright/ssh/key)
     [ -s "$PW_GIT_CREDENTIALS/known_hosts" ] || { echo "pipewright: the SSH Secret has no known_hosts key" >&2; exit 2; }
-    export GIT_SSH_COMMAND="ssh -i /tmp/pipewright/ssh/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile=$PW_GIT_CREDENTIALS/known_hosts"
+    export GIT_SSH_COMMAND="ssh -i /tmp/pipewright/ssh/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null -o UserKnownHostsFile=$PW_GIT_CREDENTIALS/known_hosts"
     ;;
 esac
 if [ "$DEPTH" = 0 ]; then depth=; else depth="--depth=$DEPTH"; fi

@@ -5,6 +5,7 @@ use crate::model::{
     self, AccessMode, Cache, Command, ContextDir, GitAuth, GitCheckout, GitRef, GitUrl, ImageRef, ImageRepo, LIBRARY_VERSION, LibraryVersion,
     Name, Origin, SecretKeyRef, StorageSize, Step, StepPlan, Toolchain,
 };
+use crate::krm::Severity;
 use crate::spec::{self, CacheSetting, GitSettings, StepSetting, Steps};
 
 /// The namespace a Pipeline lives in when it names none.
@@ -102,7 +103,7 @@ fn generic_steps(problems: &mut Problems, path: &Path, given: &Steps) {
 
 fn git(problems: &mut Problems, path: &Path, repo: &str, g: GitSettings) -> Option<GitCheckout> {
     let https_repo = repo.starts_with("https://");
-    let ssh_repo = !https_repo && !repo.starts_with("http://");
+    let ssh_repo = repo.starts_with("ssh://") || !repo.contains("://");
     let mut secret = |key: &str, r: &spec::SecretRef, fits: bool, needs: &str| -> Option<Name> {
         let at = path.key(key);
         let ok = problems.check(&at.key("secretName"), rules::dns_subdomain(&r.secret_name));
@@ -118,7 +119,16 @@ fn git(problems: &mut Problems, path: &Path, repo: &str, g: GitSettings) -> Opti
         }
         (Some(h), None) => secret("https", h, https_repo, "an https:// repo URL (a token is never sent over plain http://)").map(GitAuth::Https),
         (None, Some(k)) => secret("ssh", k, ssh_repo, "an ssh://host/path or git@host:path repo URL").map(GitAuth::Ssh),
-        (None, None) => Some(GitAuth::None),
+        (None, None) => {
+            if ssh_repo && rules::git_url(repo).is_ok() {
+                problems.push_with(
+                    Severity::Warning,
+                    &path.key("ssh"),
+                    "is not set, but `spec.repo` is an SSH URL: an SSH clone needs a key and known hosts (`git.ssh: {secretName: ...}`), or use the https:// URL".into(),
+                );
+            }
+            Some(GitAuth::None)
+        }
     };
     Some(GitCheckout { auth: auth?, depth: g.depth.unwrap_or(1), submodules: g.submodules.unwrap_or(false) })
 }

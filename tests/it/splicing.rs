@@ -50,10 +50,9 @@ fn scripts(template: &Value) -> Vec<String> {
         .filter_map(|v| v.as_str().map(str::to_owned))
         .collect();
     let interpreters = ["sh", "bash", "ash", "python", "python3", "node"];
-    if argv.first().is_some_and(|p| interpreters.contains(&p.rsplit('/').next().unwrap_or(p))) {
-        if let Some(i) = argv.iter().position(|a| a == "-c" || a == "-e") {
-            out.extend(argv.get(i + 1).cloned());
-        }
+    let interpreted = argv.first().is_some_and(|p| interpreters.contains(&p.rsplit('/').next().unwrap_or(p)));
+    if let Some(i) = argv.iter().position(|a| a == "-c" || a == "-e").filter(|_| interpreted) {
+        out.extend(argv.get(i + 1).cloned());
     }
     out
 }

@@ -1,6 +1,7 @@
 //! Spec to model: checks every pipewright object and collects every problem, each with its
 //! object and field path, before any rendering happens.
 
+mod library;
 mod pipeline;
 mod platform;
 pub mod rules;
@@ -125,6 +126,7 @@ fn schema(kind: Kind) -> &'static Value {
 pub fn validate(objects: &[&Object]) -> Validated {
     let mut out = Validated::default();
     let mut seen: BTreeMap<Origin, usize> = BTreeMap::new();
+    let mut sources: BTreeMap<Origin, &Object> = BTreeMap::new();
     for object in objects {
         let mut problems = Problems::for_object(object);
         if let Some(spec) = validate_one(object, &mut problems) {
@@ -132,12 +134,14 @@ pub fn validate(objects: &[&Object]) -> Validated {
             if seen.contains_key(&origin) {
                 problems.push(&Path::key(&Path::root(), "metadata.name"), format!("{origin} is declared twice: each namespace and name may appear only once"));
             } else {
+                sources.insert(origin.clone(), object);
                 seen.insert(origin, out.specs.len());
                 out.specs.push(spec);
             }
         }
         out.results.append(&mut problems.items);
     }
+    out.results.extend(library::pinned_versions_installed(&out.specs, &sources));
     out.specs.sort_by(|a, b| a.origin().cmp(b.origin()));
     out.results.sort();
     out

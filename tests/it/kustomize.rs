@@ -54,6 +54,17 @@ fn assert_complete_and_valid(docs: &[Value]) {
     let expected = expected_ids();
     let missing: Vec<_> = expected.difference(&ids).collect();
     assert!(missing.is_empty(), "missing from the build: {missing:?}");
+    let unexpected: Vec<_> = ids.difference(&expected).collect();
+    assert!(unexpected.is_empty(), "unexpected in the build: {unexpected:?}");
+    // Every claim a WorkflowTemplate mounts (the dependency cache) is in the same build.
+    for wt in docs.iter().filter(|d| d["kind"] == "WorkflowTemplate") {
+        let ns = wt["metadata"]["namespace"].as_str().unwrap();
+        for volume in wt["spec"]["volumes"].as_array().into_iter().flatten() {
+            if let Some(claim) = volume["persistentVolumeClaim"]["claimName"].as_str() {
+                assert!(ids.contains(&format!("PersistentVolumeClaim/{ns}/{claim}")), "{} mounts claim {claim}, which the build lacks", id(wt));
+            }
+        }
+    }
     for doc in docs {
         assert!(!doc["apiVersion"].as_str().unwrap_or("").starts_with("pipewright.dev/"), "a spec object reached the output: {}", id(doc));
         let annotations = doc["metadata"]["annotations"].as_object();

@@ -4,11 +4,13 @@
 mod supply_chain;
 mod values;
 
-pub use crate::spec::{Severity, Toolchain};
+pub use crate::spec::{AccessMode, Severity, Toolchain};
 pub use supply_chain::{CommitStatusTarget, Forge, Notify, Signing, Sonar, SupplyChain};
-pub use values::{Command, ContextDir, GitRef, GitUrl, HttpUrl, ImageRef, ImageRepo, Name, SecretKeyRef};
+pub use values::{
+    Command, ContextDir, GitRef, GitUrl, HttpUrl, ImageRef, ImageRepo, LibraryVersion, Name, SecretKeyRef, StorageSize,
+};
 
-/// The library version this build of pipewright emits and calls.
+/// The library version a Platform emits and a Pipeline calls when they name none.
 pub const LIBRARY_VERSION: &str = "v1";
 
 /// Identifies the spec object a generated object came from.
@@ -73,6 +75,50 @@ pub struct Pipeline {
     pub fail_on: Option<Severity>,
     /// The SonarQube project key.
     pub sonar_project_key: String,
+    /// How the repository is cloned.
+    pub git: GitCheckout,
+    /// The dependency cache.
+    pub cache: Cache,
+    /// The library version the pipeline calls.
+    pub library: LibraryVersion,
+}
+
+/// How the repository is cloned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GitCheckout {
+    /// The credentials, if the repository is private.
+    pub auth: GitAuth,
+    /// Commits of history to fetch; 0 for all.
+    pub depth: u32,
+    /// Whether submodules are checked out.
+    pub submodules: bool,
+}
+
+/// Credentials for the clone, each a Secret in the pipeline's namespace.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GitAuth {
+    /// A public repository.
+    None,
+    /// A token over HTTPS (`password`, optional `username`).
+    Https(Name),
+    /// An SSH key (`ssh-privatekey`) and host keys (`known_hosts`).
+    Ssh(Name),
+}
+
+/// The dependency cache across runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cache {
+    /// No cache kept: each step starts cold.
+    Off,
+    /// A PersistentVolumeClaim named `<pipeline>-cache`.
+    Volume {
+        /// Its size.
+        size: StorageSize,
+        /// Its StorageClass, if not the default.
+        storage_class: Option<Name>,
+        /// Its access mode.
+        access_mode: AccessMode,
+    },
 }
 
 impl Pipeline {
@@ -150,6 +196,17 @@ pub struct Platform {
     pub supply_chain: SupplyChain,
     /// The Argo Server's external URL, for links in notifications.
     pub argo_server_url: Option<HttpUrl>,
+    /// The library versions installed side by side, each with its images.
+    pub versions: Vec<Release>,
+}
+
+/// One installed library version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Release {
+    /// Its name.
+    pub version: LibraryVersion,
+    /// The images its steps run.
+    pub images: Images,
 }
 
 /// The images the library's steps run.
@@ -163,6 +220,14 @@ pub struct Images {
     pub python: ImageRef,
     /// Go steps.
     pub go: ImageRef,
+    /// Maven steps.
+    pub maven: ImageRef,
+    /// Gradle steps.
+    pub gradle: ImageRef,
+    /// Rust steps.
+    pub rust: ImageRef,
+    /// .NET steps.
+    pub dotnet: ImageRef,
     /// Security scanner.
     pub scanner: ImageRef,
     /// Image builder.
@@ -178,12 +243,17 @@ pub struct Images {
 }
 
 impl Images {
-    /// The toolchain's image.
-    pub fn toolchain(&self, t: Toolchain) -> &ImageRef {
+    /// The toolchain's default image; `None` for `generic`, whose pipelines name their own.
+    pub fn toolchain(&self, t: Toolchain) -> Option<&ImageRef> {
         match t {
-            Toolchain::Node => &self.node,
-            Toolchain::Python => &self.python,
-            Toolchain::Go => &self.go,
+            Toolchain::Node => Some(&self.node),
+            Toolchain::Python => Some(&self.python),
+            Toolchain::Go => Some(&self.go),
+            Toolchain::Maven => Some(&self.maven),
+            Toolchain::Gradle => Some(&self.gradle),
+            Toolchain::Rust => Some(&self.rust),
+            Toolchain::Dotnet => Some(&self.dotnet),
+            Toolchain::Generic => None,
         }
     }
 }

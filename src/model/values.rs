@@ -40,6 +40,10 @@ newtype! {
     ImageRef,
     /// An `https://` (or `http://`) URL without credentials, query or trailing slash.
     HttpUrl,
+    /// A library version: `v` and a number.
+    LibraryVersion,
+    /// A Kubernetes storage quantity, such as `5Gi`.
+    StorageSize,
 }
 
 /// A command: a non-empty list of non-empty, single-line strings, passed as data.

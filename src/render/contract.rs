@@ -1,7 +1,7 @@
 //! The contract between the library (ClusterWorkflowTemplates) and the pipelines that call it:
 //! template names and parameter names, defined once so the two sides cannot drift.
 
-use crate::model::{LIBRARY_VERSION, Toolchain};
+use crate::model::{LibraryVersion, Toolchain};
 
 /// The volume that holds the cloned repository and caches, shared by every task of a run.
 pub const WORKSPACE_VOLUME: &str = "workspace";
@@ -9,6 +9,13 @@ pub const WORKSPACE_VOLUME: &str = "workspace";
 pub const WORKSPACE_PATH: &str = "/workspace";
 /// Where the repository is cloned inside the workspace.
 pub const SOURCE_PATH: &str = "/workspace/src";
+/// The dependency cache kept across runs: the pipeline's `<pipeline>-cache` claim, or an
+/// `emptyDir` when its cache is off. Declared by the WorkflowTemplate, mounted by toolchain steps.
+pub const CACHE_VOLUME: &str = "cache";
+/// Where the cache volume is mounted.
+pub const CACHE_PATH: &str = "/cache";
+/// The volume that holds a private repository's credentials, declared by the clone template itself.
+pub const GIT_CREDENTIALS_VOLUME: &str = "git-credentials";
 
 /// Template input and workflow parameter names.
 pub mod param {
@@ -50,7 +57,13 @@ pub mod param {
     pub const FAILURES: &str = "failures";
     /// The pipeline's name, for notifications.
     pub const PIPELINE: &str = "pipeline";
-    /// The Secret holding the webhook (or Slack webhook) URL.
+    /// How many commits of history to fetch (0: all).
+    pub const DEPTH: &str = "depth";
+    /// Whether to check out submodules (`true` or `false`).
+    pub const SUBMODULES: &str = "submodules";
+    /// The Secret with the clone's credentials.
+    pub const GIT_SECRET: &str = "git_secret";
+    /// The Secret holding the webhook URL.
     pub const WEBHOOK_SECRET: &str = "webhook_secret";
     /// The key of the webhook URL in that Secret.
     pub const WEBHOOK_KEY: &str = "webhook_key";
@@ -77,11 +90,16 @@ pub enum Family {
 
 impl Family {
     /// Every family, in the order the library emits them.
-    pub const ALL: [Family; 9] = [
+    pub const ALL: [Family; 14] = [
         Family::Git,
-        Family::Toolchain(Toolchain::Node),
-        Family::Toolchain(Toolchain::Python),
-        Family::Toolchain(Toolchain::Go),
+        Family::Toolchain(Toolchain::ALL[0]),
+        Family::Toolchain(Toolchain::ALL[1]),
+        Family::Toolchain(Toolchain::ALL[2]),
+        Family::Toolchain(Toolchain::ALL[3]),
+        Family::Toolchain(Toolchain::ALL[4]),
+        Family::Toolchain(Toolchain::ALL[5]),
+        Family::Toolchain(Toolchain::ALL[6]),
+        Family::Toolchain(Toolchain::ALL[7]),
         Family::Security,
         Family::Image,
         Family::Notify,
@@ -92,9 +110,7 @@ impl Family {
     fn suffix(self) -> &'static str {
         match self {
             Family::Git => "git",
-            Family::Toolchain(Toolchain::Node) => "node",
-            Family::Toolchain(Toolchain::Python) => "python",
-            Family::Toolchain(Toolchain::Go) => "go",
+            Family::Toolchain(t) => t.as_str(),
             Family::Security => "security",
             Family::Image => "image",
             Family::Notify => "notify",
@@ -103,16 +119,20 @@ impl Family {
         }
     }
 
-    /// The ClusterWorkflowTemplate's name, versioned so that library versions sit side by side.
-    pub fn cluster_template_name(self) -> String {
-        format!("pipewright-{LIBRARY_VERSION}-{}", self.suffix())
+    /// The ClusterWorkflowTemplate's name in one library version, so that versions sit side by side.
+    pub fn cluster_template_name(self, version: &LibraryVersion) -> String {
+        format!("pipewright-{version}-{}", self.suffix())
     }
 }
 
 /// Template names inside the families.
 pub mod template {
-    /// Clones the repository.
+    /// Clones a public repository.
     pub const CLONE: &str = "clone";
+    /// Clones over HTTPS with a token from a Secret.
+    pub const CLONE_HTTPS: &str = "clone-https";
+    /// Clones over SSH with a key and host keys from a Secret.
+    pub const CLONE_SSH: &str = "clone-ssh";
     /// Installs dependencies.
     pub const DEPS: &str = "deps";
     /// Lints.

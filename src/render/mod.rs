@@ -1,6 +1,7 @@
 //! Model to Kubernetes objects: one file per output family. Takes the model only, so it has
 //! no error paths for bad input.
 
+mod cache;
 pub mod contract;
 mod library;
 mod meta;
@@ -21,6 +22,7 @@ pub fn render(spec: &Spec) -> Vec<Object> {
         Spec::Platform(p) => library::render(p),
         Spec::Pipeline(p) => {
             let mut out = vec![workflow_template::render(p)];
+            out.extend(cache::claim(p));
             out.extend(rbac::render(p));
             out
         }

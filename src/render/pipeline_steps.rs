@@ -34,7 +34,7 @@ pub fn sonar(p: &Pipeline, depends: &str) -> Option<Task> {
     if let Step::Custom { image: Some(i), .. } = &p.steps.sonar {
         args.push(Parameter::value(param::STEP_IMAGE, i.as_str()));
     }
-    Some(task_ref("sonar", Family::Analysis, template::SONAR, Some(depends.into()), args))
+    Some(task_ref(&p.library, "sonar", Family::Analysis, template::SONAR, Some(depends.into()), args))
 }
 
 /// `scan-image` after `build-image`, then `provenance` (SBOM, signature, attestation) once the
@@ -48,8 +48,8 @@ pub fn after_build(p: &Pipeline) -> Vec<Task> {
     let mut scan_args = vec![image(), digest()];
     scan_args.extend(fail_on(p));
     vec![
-        task_ref("scan-image", Family::Security, template::SCAN_IMAGE, Some("build-image".into()), scan_args),
-        task_ref("provenance", Family::SupplyChain, template::PROVENANCE, Some("scan-image".into()), vec![image(), digest()]),
+        task_ref(&p.library, "scan-image", Family::Security, template::SCAN_IMAGE, Some("build-image".into()), scan_args),
+        task_ref(&p.library, "provenance", Family::SupplyChain, template::PROVENANCE, Some("scan-image".into()), vec![image(), digest()]),
     ]
 }
 
@@ -62,6 +62,7 @@ fn forge(target: &CommitStatusTarget) -> &'static str {
 
 fn commit_status(p: &Pipeline, name: &str, target: &CommitStatusTarget, status: &str, commit: String, depends: Option<String>) -> Task {
     task_ref(
+        &p.library,
         name,
         Family::Notify,
         template::COMMIT_STATUS,
@@ -92,6 +93,7 @@ pub fn exit_handler(p: &Pipeline, name: &str) -> Option<argo::Template> {
     }
     let run = |channel: &str, tmpl: &str, secret: &crate::model::SecretKeyRef| {
         task_ref(
+            &p.library,
             channel,
             Family::Notify,
             tmpl,

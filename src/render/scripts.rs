@@ -1,28 +1,83 @@
 //! The library's static scripts. They contain no `{{…}}` and no user text: every value
 //! reaches them through environment variables set from Argo parameters.
 
-/// Runs `PW_COMMAND` (one argument per line) in `PW_CONTEXT_DIR`, without a shell
-/// interpreting the arguments: word splitting on newlines only, globbing off.
+/// Points `PW_CACHE` at the dependency cache for this toolchain, project and lockfiles
+/// (`PW_CACHE_ROOT/<toolchain>-<key>`), then runs `PW_COMMAND` (one argument per line) in
+/// `PW_CONTEXT_DIR`, without a shell interpreting the arguments: word splitting on newlines
+/// only, globbing off. A cold, missing or unwritable cache never fails the step: it runs with
+/// an empty cache instead. With `PW_CACHE_PRUNE=true` (the deps step) keys unused for 14 days go.
 pub const LAUNCHER: &str = r#"set -eu
-cd -- "$PW_CONTEXT_DIR"
+set -f
 IFS='
 '
-set -f
+cd -- "$PW_CONTEXT_DIR"
+pw_key_input() {
+  printf '%s\n%s\n' "$PW_TOOLCHAIN" "$PW_CONTEXT_DIR"
+  for f in $PW_LOCKFILES; do
+    for p in "$f" "$PW_SOURCE/$f"; do
+      if [ -f "$p" ]; then printf '%s\n' "$f"; cat -- "$p"; break; fi
+    done
+  done
+}
+key=unkeyed
+if command -v sha256sum >/dev/null 2>&1; then key=$(pw_key_input | sha256sum | cut -c1-16); fi
+dir="$PW_CACHE_ROOT/$PW_TOOLCHAIN-$key"
+state=warm
+[ -d "$dir" ] || state=cold
+rm -rf "$PW_CACHE" 2>/dev/null || true
+if mkdir -p "$dir" 2>/dev/null && touch "$dir" 2>/dev/null && ln -s "$dir" "$PW_CACHE" 2>/dev/null; then
+  echo "pipewright: dependency cache $PW_TOOLCHAIN-$key ($state)"
+  if [ "${PW_CACHE_PRUNE:-}" = true ]; then
+    find "$PW_CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d -mtime +14 -exec rm -rf {} + 2>/dev/null || true
+  fi
+else
+  mkdir -p "$PW_CACHE"
+  echo "pipewright: dependency cache unavailable; running with an empty one" >&2
+fi
 set -- $PW_COMMAND
 exec "$@"
 "#;
 
-/// Clones `REPO_URL` at `REVISION` into the workspace and computes the image tag.
+/// Clones `REPO_URL` at `REVISION` into the workspace (`DEPTH` commits, 0 for all; submodules
+/// when `SUBMODULES` is `true`) and computes the image tag. With `PW_GIT_AUTH=https` git asks a
+/// helper for the token, which reads it from the mounted Secret; with `ssh` the key is copied
+/// to a private file and host keys are checked strictly. No credential reaches an argument, an
+/// environment variable, the log or an output. `umask 0002` keeps the tree writable for the
+/// steps that share the workspace's group.
 pub const CLONE: &str = r#"set -eu
+umask 0002
 case "$REPO_URL" in -*) echo "pipewright: refusing repo URL that starts with '-'" >&2; exit 2 ;; esac
 case "$REVISION" in -*|'') echo "pipewright: refusing empty revision or one that starts with '-'" >&2; exit 2 ;; esac
+case "$DEPTH" in ''|*[!0-9]*) echo "pipewright: depth must be a whole number" >&2; exit 2 ;; esac
+mkdir -p /tmp/pipewright
+case "${PW_GIT_AUTH:-none}" in
+  https)
+    cat > /tmp/pipewright/askpass <<'EOF'
+#!/bin/sh
+case "$1" in
+  Username*) if [ -s "$PW_GIT_CREDENTIALS/username" ]; then head -n1 "$PW_GIT_CREDENTIALS/username"; else echo x-access-token; fi ;;
+  *) head -n1 "$PW_GIT_CREDENTIALS/password" ;;
+esac
+EOF
+    chmod 0700 /tmp/pipewright/askpass
+    export GIT_ASKPASS=/tmp/pipewright/askpass
+    ;;
+  ssh)
+    mkdir -p /tmp/pipewright/ssh
+    chmod 0700 /tmp/pipewright/ssh
+    (umask 0077; cat "$PW_GIT_CREDENTIALS/ssh-privatekey" > /tmp/pipewright/ssh/key)
+    [ -s "$PW_GIT_CREDENTIALS/known_hosts" ] || { echo "pipewright: the SSH Secret has no known_hosts key" >&2; exit 2; }
+    export GIT_SSH_COMMAND="ssh -i /tmp/pipewright/ssh/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null -o UserKnownHostsFile=$PW_GIT_CREDENTIALS/known_hosts"
+    ;;
+esac
+if [ "$DEPTH" = 0 ]; then depth=; else depth="--depth=$DEPTH"; fi
 rm -rf "$PW_SOURCE"
 git init -q "$PW_SOURCE"
 cd "$PW_SOURCE"
 git remote add origin "$REPO_URL"
-git fetch -q --depth=1 origin "$REVISION"
+git fetch -q $depth origin "$REVISION"
 git checkout -q --detach FETCH_HEAD
-mkdir -p /tmp/pipewright
+if [ "$SUBMODULES" = true ]; then git submodule update -q --init --recursive $depth; fi
 commit=$(git rev-parse HEAD)
 printf '%s' "$commit" > /tmp/pipewright/commit
 if [ -n "$IMAGE_TAG" ]; then tag=$IMAGE_TAG; else tag="$REVISION-$(printf '%s' "$commit" | cut -c1-7)"; fi
@@ -172,3 +227,97 @@ elif channel in ("github", "gitlab"):
 else:
     sys.exit("pipewright: unknown channel " + channel)
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::{CLONE, LAUNCHER};
+    use std::path::Path;
+    use std::process::{Command, Output};
+
+    fn sh(script: &str, dir: &Path, env: &[(&str, &str)]) -> Output {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(script).current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().expect("sh runs")
+    }
+
+    fn launch(src: &Path, cache_root: &str, command: &str) -> (bool, String) {
+        let link = src.join("link");
+        let out = sh(LAUNCHER, src, &[
+            ("PW_CONTEXT_DIR", "app"),
+            ("PW_TOOLCHAIN", "node"),
+            ("PW_LOCKFILES", "package-lock.json\nnpm-shrinkwrap.json"),
+            ("PW_SOURCE", src.to_str().unwrap()),
+            ("PW_CACHE_ROOT", cache_root),
+            ("PW_CACHE", link.to_str().unwrap()),
+            ("PW_COMMAND", command),
+        ]);
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.success(), text)
+    }
+
+    #[test]
+    fn the_cache_is_keyed_by_the_lockfile_and_a_cold_or_missing_one_never_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path();
+        std::fs::create_dir_all(src.join("app")).unwrap();
+        std::fs::write(src.join("app/package-lock.json"), "{\"v\": 1}").unwrap();
+        let cache = src.join("cache");
+        let cache = cache.to_str().unwrap();
+        let (ok, first) = launch(src, cache, "true");
+        assert!(ok && first.contains("(cold)"), "{first}");
+        let (ok, second) = launch(src, cache, "true");
+        assert!(ok && second.contains("(warm)"), "{second}");
+        assert_eq!(first.replace("cold", "warm"), second, "same lockfile, same key");
+        std::fs::write(src.join("app/package-lock.json"), "{\"v\": 2}").unwrap();
+        let (ok, third) = launch(src, cache, "true");
+        assert!(ok && third.contains("(cold)"), "a new lockfile is a new key: {third}");
+        let (ok, missing) = launch(src, "/proc/pipewright-no-such-cache", "true");
+        assert!(ok && missing.contains("unavailable"), "{missing}");
+    }
+
+    #[test]
+    fn the_launcher_passes_arguments_without_a_shell() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("app")).unwrap();
+        let cache = dir.path().join("cache");
+        let (ok, out) = launch(dir.path(), cache.to_str().unwrap(), "printf\n[%s]\n$(touch pwned) *\n`id`;x");
+        assert!(ok, "{out}");
+        assert!(out.contains("[$(touch pwned) *][`id`;x]"), "{out}");
+        assert!(!dir.path().join("app/pwned").exists());
+    }
+
+    #[test]
+    fn the_clone_honours_depth() {
+        let dir = tempfile::tempdir().unwrap();
+        let origin = dir.path().join("origin");
+        let git = |args: &[&str]| {
+            let out = sh(&format!("git {}", args.join(" ")), &origin, &[("HOME", dir.path().to_str().unwrap())]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        };
+        std::fs::create_dir_all(&origin).unwrap();
+        git(&["init", "-q", "-b", "main"]);
+        for i in 0..3 {
+            git(&["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", &format!("c{i}")]);
+        }
+        for (depth, expected) in [("1", "1"), ("0", "3")] {
+            let src = dir.path().join(format!("src{depth}"));
+            let out = sh(CLONE, dir.path(), &[
+                ("REPO_URL", origin.to_str().unwrap()),
+                ("REVISION", "main"),
+                ("IMAGE_TAG", ""),
+                ("DEPTH", depth),
+                ("SUBMODULES", "false"),
+                ("PW_SOURCE", src.to_str().unwrap()),
+                ("HOME", dir.path().to_str().unwrap()),
+            ]);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let count = Command::new("git").args(["rev-list", "--count", "HEAD"]).current_dir(&src).output().unwrap();
+            assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), expected, "depth {depth}");
+        }
+        let bad = sh(CLONE, dir.path(), &[("REPO_URL", "x"), ("REVISION", "main"), ("DEPTH", "1; id"), ("SUBMODULES", "false")]);
+        assert_eq!(bad.status.code(), Some(2));
+    }
+}

@@ -1,5 +1,6 @@
 //! Pipeline to WorkflowTemplate: a DAG whose tasks call the library through `templateRef`.
 
+use super::cache;
 use super::contract::{Family, WORKSPACE_VOLUME, output, param, template};
 use super::meta;
 use super::pipeline_steps;
@@ -7,7 +8,7 @@ use crate::argo::{
     self, Arguments, Dag, Metadata, Parameter, PodGc, Task, TemplateRef, TtlStrategy, VolumeClaimGc, WorkflowSpec,
 };
 use crate::krm::Object;
-use crate::model::{LIBRARY_VERSION, Pipeline, Step};
+use crate::model::{GitAuth, LibraryVersion, Pipeline, Step};
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, PersistentVolumeClaimSpec, VolumeResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -24,10 +25,17 @@ pub(super) fn workflow_param(name: &str) -> String {
     format!("{{{{workflow.parameters.{name}}}}}")
 }
 
-pub(super) fn task_ref(name: &str, family: Family, template: &str, depends: Option<String>, args: Vec<Parameter>) -> Task {
+pub(super) fn task_ref(
+    library: &LibraryVersion,
+    name: &str,
+    family: Family,
+    template: &str,
+    depends: Option<String>,
+    args: Vec<Parameter>,
+) -> Task {
     Task {
         name: name.into(),
-        template_ref: Some(TemplateRef { name: family.cluster_template_name(), template: template.into(), cluster_scope: true }),
+        template_ref: Some(TemplateRef { name: family.cluster_template_name(library), template: template.into(), cluster_scope: true }),
         depends,
         arguments: Some(Arguments { parameters: args }),
         ..Default::default()
@@ -47,18 +55,31 @@ fn step_args(step: &Step) -> Vec<Parameter> {
     args
 }
 
+/// The clone task: the template that fits the repository's credentials, and its settings.
+fn clone_task(p: &Pipeline) -> Task {
+    let mut args = vec![
+        Parameter::value(param::REPO_URL, workflow_param(param::REPO_URL)),
+        Parameter::value(param::REVISION, workflow_param(param::REVISION)),
+        Parameter::value(param::IMAGE_TAG, workflow_param(param::IMAGE_TAG)),
+        Parameter::value(param::DEPTH, p.git.depth.to_string()),
+        Parameter::value(param::SUBMODULES, p.git.submodules.to_string()),
+    ];
+    let template = match &p.git.auth {
+        GitAuth::None => template::CLONE,
+        GitAuth::Https(_) => template::CLONE_HTTPS,
+        GitAuth::Ssh(_) => template::CLONE_SSH,
+    };
+    if let GitAuth::Https(secret) | GitAuth::Ssh(secret) = &p.git.auth {
+        args.push(Parameter::value(param::GIT_SECRET, secret.as_str()));
+    }
+    task_ref(&p.library, "clone", Family::Git, template, None, args)
+}
+
 fn dag(p: &Pipeline) -> Dag {
-    let mut tasks = vec![task_ref(
-        "clone",
-        Family::Git,
-        template::CLONE,
-        None,
-        vec![
-            Parameter::value(param::REPO_URL, workflow_param(param::REPO_URL)),
-            Parameter::value(param::REVISION, workflow_param(param::REVISION)),
-            Parameter::value(param::IMAGE_TAG, workflow_param(param::IMAGE_TAG)),
-        ],
-    )];
+    let task_ref = |name: &str, family: Family, template: &str, depends: Option<String>, args: Vec<Parameter>| {
+        task_ref(&p.library, name, family, template, depends, args)
+    };
+    let mut tasks = vec![clone_task(p)];
     tasks.extend(pipeline_steps::commit_status_pending(p));
     let toolchain = Family::Toolchain(p.toolchain);
     let after_deps = if p.steps.deps.enabled() { "deps" } else { "clone" };
@@ -121,7 +142,7 @@ pub fn render(p: &Pipeline) -> Object {
     let pipeline_label = [("pipewright.dev/pipeline", name)];
     let mut metadata = meta::object_meta(&p.origin, name, Some(p.namespace().as_str()), &pipeline_label);
     let annotations = metadata.annotations.get_or_insert_default();
-    annotations.insert("pipewright.dev/library".into(), LIBRARY_VERSION.into());
+    annotations.insert("pipewright.dev/library".into(), p.library.to_string());
     annotations.insert("workflows.argoproj.io/description".into(), format!("CI pipeline for {}", p.repo));
     let image = p.image.as_ref().map(|i| i.as_str().to_owned()).unwrap_or_default();
     let arguments = Arguments {
@@ -147,6 +168,7 @@ pub fn render(p: &Pipeline) -> Object {
         ttl_strategy: Some(TtlStrategy { seconds_after_success: 2 * 86_400, seconds_after_failure: 7 * 86_400 }),
         volume_claim_gc: Some(VolumeClaimGc { strategy: "OnWorkflowCompletion".into() }),
         volume_claim_templates: vec![workspace_claim()],
+        volumes: vec![cache::volume(p)],
         on_exit: p.notify.any().then(|| EXIT_HANDLER.into()),
         pod_metadata: Some(Metadata { labels: labels.clone(), annotations: BTreeMap::new() }),
         workflow_metadata: Some(Metadata { labels, annotations: BTreeMap::new() }),

@@ -7,8 +7,11 @@ mod platform;
 mod supply_chain;
 
 pub use meta::SpecMeta;
-pub use pipeline::{Notify, Pipeline, PipelineSpec, SecretKey, StepOverride, StepSetting, Steps, Toolchain};
-pub use platform::{Platform, PlatformImages, PlatformSpec, RegistrySettings, ScanSettings, Severity};
+pub use pipeline::{
+    AccessMode, CacheSetting, CacheVolume, GitSettings, Notify, Pipeline, PipelineSpec, SecretKey, SecretRef, StepOverride, StepSetting,
+    Steps, Toolchain,
+};
+pub use platform::{LibraryRelease, Platform, PlatformImages, PlatformSpec, RegistrySettings, ScanSettings, Severity};
 pub use supply_chain::{
     BuildSettings, CommitStatus, Forge, NotifySettings, PipelineScan, PipelineSonar, ReportSettings, SigningMode, SigningSettings,
     SonarSettings, SupplyChainSettings,

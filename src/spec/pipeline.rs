@@ -71,6 +71,92 @@ pub struct PipelineSpec {
     /// SonarQube settings (the analysis runs when the Platform configures a server, unless `steps.sonar` is `false`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sonar: Option<PipelineSonar>,
+    /// How the repository is cloned: credentials for a private repository, history depth, submodules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitSettings>,
+    /// The dependency cache kept across runs. `false` switches it off; an object sizes its volume.
+    /// Default: a 5Gi ReadWriteOnce PersistentVolumeClaim named `<pipeline>-cache`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache: Option<CacheSetting>,
+    /// The library version the pipeline calls, such as `v1`: the Platform must emit it (`spec.versions`).
+    /// Default: `v1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"v1")]
+    pub library: Option<String>,
+}
+
+/// How the repository is cloned.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GitSettings {
+    /// How many commits of history to fetch; `0` fetches the whole history. Default: `1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depth: Option<u32>,
+    /// Whether to check out submodules (recursively, at the same depth). Default: `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submodules: Option<bool>,
+    /// HTTPS credentials: a `kubernetes.io/basic-auth` Secret in the pipeline's namespace whose
+    /// `password` key holds the token and whose optional `username` key defaults to `x-access-token`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub https: Option<SecretRef>,
+    /// SSH credentials: a Secret in the pipeline's namespace with the private key under
+    /// `ssh-privatekey` (as in a `kubernetes.io/ssh-auth` Secret) and the server's host keys under
+    /// `known_hosts`. Host keys are checked strictly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ssh: Option<SecretRef>,
+}
+
+/// A Secret in the pipeline's namespace.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretRef {
+    /// The Secret's name.
+    pub secret_name: String,
+}
+
+/// The dependency cache switched on or off, or sized.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum CacheSetting {
+    /// `true` keeps the default cache volume; `false` runs every step with a cold cache.
+    Enabled(bool),
+    /// The cache volume's settings.
+    Volume(CacheVolume),
+}
+
+/// The cache volume's settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CacheVolume {
+    /// The claim's size, as a Kubernetes quantity. Default: `5Gi`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"10Gi")]
+    pub size: Option<String>,
+    /// The StorageClass of the claim. Default: the cluster's default class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_class_name: Option<String>,
+    /// `ReadWriteOnce` (default) or `ReadWriteMany`, which lets runs on different nodes share the cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_mode: Option<AccessMode>,
+}
+
+/// A PersistentVolumeClaim access mode.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
+pub enum AccessMode {
+    /// Mountable by the pods of one node at a time.
+    ReadWriteOnce,
+    /// Mountable by pods on many nodes.
+    ReadWriteMany,
+}
+
+impl AccessMode {
+    /// The mode as Kubernetes writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessMode::ReadWriteOnce => "ReadWriteOnce",
+            AccessMode::ReadWriteMany => "ReadWriteMany",
+        }
+    }
 }
 
 /// The toolchains the library knows.
@@ -83,6 +169,44 @@ pub enum Toolchain {
     Python,
     /// Go modules: `go mod download`, `go vet`, `go test`.
     Go,
+    /// Maven: `mvn dependency:go-offline`, `mvn verify -DskipTests`, `mvn test`.
+    Maven,
+    /// Gradle: `gradle testClasses`, `gradle check -x test`, `gradle test`.
+    Gradle,
+    /// Rust with cargo: `cargo fetch`, `cargo check --all-targets`, `cargo test`.
+    Rust,
+    /// .NET: `dotnet restore`, `dotnet format --verify-no-changes`, `dotnet test`.
+    Dotnet,
+    /// No preset: every deps, lint and test step that runs names its own `command` and `image`.
+    Generic,
+}
+
+impl Toolchain {
+    /// Every toolchain, in the order the library emits them.
+    pub const ALL: [Toolchain; 8] = [
+        Toolchain::Node,
+        Toolchain::Python,
+        Toolchain::Go,
+        Toolchain::Maven,
+        Toolchain::Gradle,
+        Toolchain::Rust,
+        Toolchain::Dotnet,
+        Toolchain::Generic,
+    ];
+
+    /// The toolchain's name as written in `toolchain:`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Toolchain::Node => "node",
+            Toolchain::Python => "python",
+            Toolchain::Go => "go",
+            Toolchain::Maven => "maven",
+            Toolchain::Gradle => "gradle",
+            Toolchain::Rust => "rust",
+            Toolchain::Dotnet => "dotnet",
+            Toolchain::Generic => "generic",
+        }
+    }
 }
 
 /// Overrides for the default steps, keyed by DAG task name.

@@ -27,7 +27,7 @@ pub struct Platform {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct PlatformSpec {
-    /// The images the library's steps run. Each has a default.
+    /// The images the library's steps run. Each has a default, pinned by digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<PlatformImages>,
     /// The registry the build step pushes to.
@@ -51,6 +51,24 @@ pub struct PlatformSpec {
     /// Settings every pipeline's notifications share.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify: Option<NotifySettings>,
+    /// The library versions to install side by side, each a complete set of ClusterWorkflowTemplates
+    /// named `pipewright-<version>-<family>`. Pipelines pin one with `spec.library`.
+    /// Default: `[{version: v1}]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub versions: Option<Vec<LibraryRelease>>,
+}
+
+/// One installed library version.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LibraryRelease {
+    /// The version's name: `v` and a number, such as `v2`.
+    #[schemars(example = &"v2")]
+    pub version: String,
+    /// Images for this version only, over `spec.images` and the defaults: how a new version rolls
+    /// out new tools while pipelines pinned to the old one keep theirs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<PlatformImages>,
 }
 
 /// Image overrides for the library's steps.
@@ -69,6 +87,18 @@ pub struct PlatformImages {
     /// Runs go steps.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub go: Option<String>,
+    /// Runs maven steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maven: Option<String>,
+    /// Runs gradle steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gradle: Option<String>,
+    /// Runs rust steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust: Option<String>,
+    /// Runs dotnet steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dotnet: Option<String>,
     /// Runs the security scan (trivy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scanner: Option<String>,

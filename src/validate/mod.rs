@@ -1,6 +1,7 @@
 //! Spec to model: checks every pipewright object and collects every problem, each with its
 //! object and field path, before any rendering happens.
 
+mod library;
 mod pipeline;
 mod platform;
 pub mod rules;
@@ -140,6 +141,7 @@ pub fn validate(objects: &[&Object]) -> Validated {
         out.results.append(&mut problems.items);
     }
     supply_chain::stricter_fail_on(&seen, &mut out);
+    out.results.extend(library::pinned_versions_installed(&out.specs, &seen));
     out.specs.sort_by(|a, b| a.origin().cmp(b.origin()));
     out.results.sort();
     out

@@ -1,13 +1,19 @@
 //! Checks a `Pipeline` spec and builds the valid model.
 
 use super::{Path, Problems, name, rules, supply_chain};
-use crate::model::{self, Command, ContextDir, GitRef, GitUrl, ImageRef, ImageRepo, Name, Origin, Step, StepPlan};
-use crate::spec::{self, StepSetting};
+use crate::model::{
+    self, AccessMode, Cache, Command, ContextDir, GitAuth, GitCheckout, GitRef, GitUrl, ImageRef, ImageRepo, LIBRARY_VERSION, LibraryVersion,
+    Name, Origin, StorageSize, Step, StepPlan, Toolchain,
+};
+use crate::krm::Severity;
+use crate::spec::{self, CacheSetting, GitSettings, StepSetting, Steps};
 
 /// The namespace a Pipeline lives in when it names none.
 pub const DEFAULT_NAMESPACE: &str = "argo";
 /// The revision built when a Pipeline names none.
 pub const DEFAULT_REVISION: &str = "main";
+/// The dependency cache's size when a Pipeline names none.
+pub const DEFAULT_CACHE_SIZE: &str = "5Gi";
 
 pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model::Pipeline> {
     let root = Path::root();
@@ -32,6 +38,9 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
     });
     let steps_path = spec_path.key("steps");
     let given = s.steps.unwrap_or_default();
+    if s.toolchain == Toolchain::Generic {
+        generic_steps(problems, &steps_path, &given);
+    }
     let steps = StepPlan {
         deps: step(problems, &steps_path.key("deps"), given.deps),
         lint: step(problems, &steps_path.key("lint"), given.lint),
@@ -61,6 +70,10 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         Some(key) => problems.check(&spec_path.key("sonar").key("projectKey"), rules::sonar_project_key(&key)).then_some(key),
         None => Some(format!("{}_{}", p.metadata.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE), p.metadata.name)),
     };
+    let git = git(problems, &spec_path.key("git"), &s.repo, s.git.unwrap_or_default());
+    let cache = cache(problems, &spec_path.key("cache"), s.cache);
+    let library = s.library.as_deref().unwrap_or(LIBRARY_VERSION);
+    let library = problems.check(&spec_path.key("library"), rules::library_version(library)).then(|| LibraryVersion::checked(library));
     Some(model::Pipeline {
         origin: Origin { kind: "Pipeline", namespace: Some(namespace?), name: name? },
         repo: repo?,
@@ -72,7 +85,79 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         notify: notify?,
         fail_on: s.scan.and_then(|sc| sc.fail_on),
         sonar_project_key: project_key?,
+        git: git?,
+        cache: cache?,
+        library: library?,
     })
+}
+
+/// The generic toolchain has no preset: each deps, lint and test step that runs names its own.
+fn generic_steps(problems: &mut Problems, path: &Path, given: &Steps) {
+    const WHY: &str = "the generic toolchain has no preset command or image";
+    for (key, setting) in [("deps", &given.deps), ("lint", &given.lint), ("test", &given.test)] {
+        let at = path.key(key);
+        match setting {
+            None | Some(StepSetting::Enabled(true)) => problems.push(
+                &at,
+                format!("is required: {WHY}; give `{{command: [...], image: ...}}`, or switch the step off with `false`"),
+            ),
+            Some(StepSetting::Override(o)) => {
+                for (field, missing) in [("command", o.command.is_none()), ("image", o.image.is_none())] {
+                    if missing {
+                        problems.push(&at.key(field), format!("is required: {WHY} (or switch the step off with `false`)"));
+                    }
+                }
+            }
+            Some(StepSetting::Enabled(false)) => {}
+        }
+    }
+}
+
+fn git(problems: &mut Problems, path: &Path, repo: &str, g: GitSettings) -> Option<GitCheckout> {
+    let https_repo = repo.starts_with("https://");
+    let ssh_repo = repo.starts_with("ssh://") || !repo.contains("://");
+    let mut secret = |key: &str, r: &spec::SecretRef, fits: bool, needs: &str| -> Option<Name> {
+        let at = path.key(key);
+        let ok = problems.check(&at.key("secretName"), rules::dns_subdomain(&r.secret_name));
+        if !fits {
+            problems.push(&at, format!("does not fit `spec.repo` {repo:?}: {key} credentials need {needs}"));
+        }
+        (ok && fits).then(|| Name::checked(&r.secret_name))
+    };
+    let auth = match (&g.https, &g.ssh) {
+        (Some(_), Some(_)) => {
+            problems.push(path, "sets both `https` and `ssh`: give the one that matches `spec.repo`".into());
+            None
+        }
+        (Some(h), None) => secret("https", h, https_repo, "an https:// repo URL (a token is never sent over plain http://)").map(GitAuth::Https),
+        (None, Some(k)) => secret("ssh", k, ssh_repo, "an ssh://host/path or git@host:path repo URL").map(GitAuth::Ssh),
+        (None, None) => {
+            if ssh_repo && rules::git_url(repo).is_ok() {
+                problems.push_with(
+                    Severity::Warning,
+                    &path.key("ssh"),
+                    "is not set, but `spec.repo` is an SSH URL: an SSH clone needs a key and known hosts (`git.ssh: {secretName: ...}`), or use the https:// URL".into(),
+                );
+            }
+            Some(GitAuth::None)
+        }
+    };
+    Some(GitCheckout { auth: auth?, depth: g.depth.unwrap_or(1), submodules: g.submodules.unwrap_or(false) })
+}
+
+fn cache(problems: &mut Problems, path: &Path, setting: Option<CacheSetting>) -> Option<Cache> {
+    let volume = match setting {
+        Some(CacheSetting::Enabled(false)) => return Some(Cache::Off),
+        None | Some(CacheSetting::Enabled(true)) => spec::CacheVolume::default(),
+        Some(CacheSetting::Volume(v)) => v,
+    };
+    let size = volume.size.as_deref().unwrap_or(DEFAULT_CACHE_SIZE);
+    let size = problems.check(&path.key("size"), rules::storage_size(size)).then(|| StorageSize::checked(size));
+    let class = match volume.storage_class_name {
+        Some(c) => Some(problems.check(&path.key("storageClassName"), rules::dns_subdomain(&c)).then(|| Name::checked(c))),
+        None => Some(None),
+    };
+    Some(Cache::Volume { size: size?, storage_class: class?, access_mode: volume.access_mode.unwrap_or(AccessMode::ReadWriteOnce) })
 }
 
 fn name_or_default(problems: &mut Problems, path: &Path, value: Option<&str>) -> Option<Name> {

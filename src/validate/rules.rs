@@ -251,6 +251,15 @@ pub fn http_url(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A library version: `v` and a number without leading zeros, such as `v1` or `v12`.
+pub fn library_version(s: &str) -> Result<(), String> {
+    let digits = s.strip_prefix('v').unwrap_or("");
+    if digits.is_empty() || digits.len() > 4 || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{s:?} is not a library version: use `v` and a number, such as `v1` or `v2`"));
+    }
+    Ok(())
+}
+
 /// A SonarQube project key: letters, digits, '-', '_', '.' and ':', with at least one non-digit.
 pub fn sonar_project_key(s: &str) -> Result<(), String> {
     let ok = !s.is_empty() && s.len() <= 400
@@ -258,6 +267,16 @@ pub fn sonar_project_key(s: &str) -> Result<(), String> {
         && !s.bytes().all(|b| b.is_ascii_digit());
     if !ok {
         return Err(format!("{s:?} is not a SonarQube project key: use letters, digits, '-', '_', '.' and ':' (at least one non-digit)"));
+    }
+    Ok(())
+}
+
+/// A storage size: a whole number and a binary or decimal suffix, such as `5Gi` or `500M`.
+pub fn storage_size(s: &str) -> Result<(), String> {
+    const SUFFIXES: [&str; 10] = ["Ki", "Mi", "Gi", "Ti", "Pi", "k", "M", "G", "T", "P"];
+    let digits = SUFFIXES.iter().find_map(|x| s.strip_suffix(x)).unwrap_or("");
+    if digits.is_empty() || digits.len() > 6 || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{s:?} is not a storage size: use a whole number and a unit such as `5Gi`, `512Mi` or `20G`"));
     }
     Ok(())
 }
@@ -341,5 +360,18 @@ mod tests {
         assert!(image("r.io/p/api:1", false).is_err());
         assert!(image("R.io/Bad", false).is_err());
         assert!(image("a,push=false", false).is_err());
+    }
+
+    #[test]
+    fn versions_and_sizes() {
+        assert!(library_version("v2").is_ok());
+        for bad in ["v0", "2", "v", "v1.2", "V1", "v01"] {
+            assert!(library_version(bad).is_err(), "{bad}");
+        }
+        assert!(storage_size("5Gi").is_ok());
+        assert!(storage_size("500M").is_ok());
+        for bad in ["5", "Gi", "5 Gi", "0Gi", "1.5Gi", "5gb"] {
+            assert!(storage_size(bad).is_err(), "{bad}");
+        }
     }
 }

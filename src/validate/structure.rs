@@ -31,6 +31,15 @@ pub fn check(root: &Value, schema: &Value, value: &Value, path: &Path, out: &mut
         return;
     }
     match value {
+        Value::Number(n) => {
+            let below = schema.get("minimum").and_then(Value::as_f64).filter(|min| n.as_f64().is_some_and(|v| v < *min));
+            let above = schema.get("maximum").and_then(Value::as_f64).filter(|max| n.as_f64().is_some_and(|v| v > *max));
+            if let Some(min) = below {
+                out.push(path, format!("is {n}: it must be at least {min}"));
+            } else if let Some(max) = above {
+                out.push(path, format!("is {n}: it must be at most {max}"));
+            }
+        }
         Value::Object(map) => check_object(root, schema, map, path, out),
         Value::Array(items) => {
             if let Some(item_schema) = schema.get("items") {

@@ -8,16 +8,38 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const PIPELINES: [(&str, &str); 3] = [("team-payments", "payments-api"), ("team-payments", "ledger"), ("team-risk", "fraud-model")];
-const LIBRARY: [&str; 9] = ["git", "node", "python", "go", "security", "image", "notify", "analysis", "supply-chain"];
+/// One Pipeline per toolchain, a private repository over SSH (fraud-model) and HTTPS
+/// (risk-engine), and a monorepo subproject (checkout-web).
+pub const PIPELINES: [(&str, &str); 9] = [
+    ("team-payments", "payments-api"),
+    ("team-payments", "ledger"),
+    ("team-risk", "fraud-model"),
+    ("team-web", "checkout-web"),
+    ("team-payments", "billing"),
+    ("team-payments", "accounts"),
+    ("team-risk", "risk-engine"),
+    ("team-payments", "invoicing"),
+    ("team-web", "docs-site"),
+];
+/// Pipelines whose cache is off: they get no cache claim.
+const WITHOUT_CACHE: [&str; 1] = ["docs-site"];
+const LIBRARY: [&str; 14] = [
+    "git", "node", "python", "go", "maven", "gradle", "rust", "dotnet", "generic", "security", "image", "notify", "analysis", "supply-chain",
+];
+/// The example Platform installs two library versions side by side.
+const VERSIONS: [&str; 2] = ["v1", "v2"];
 
 fn expected_ids() -> BTreeSet<String> {
-    let mut ids: BTreeSet<String> = LIBRARY.iter().map(|f| format!("ClusterWorkflowTemplate/pipewright-v1-{f}")).collect();
+    let mut ids: BTreeSet<String> =
+        VERSIONS.iter().flat_map(|v| LIBRARY.iter().map(move |f| format!("ClusterWorkflowTemplate/pipewright-{v}-{f}"))).collect();
     for (ns, name) in PIPELINES {
         for kind in ["WorkflowTemplate", "ServiceAccount", "Role", "RoleBinding"] {
             ids.insert(format!("{kind}/{ns}/{name}"));
         }
         ids.insert(format!("Secret/{ns}/{name}.service-account-token"));
+        if !WITHOUT_CACHE.contains(&name) {
+            ids.insert(format!("PersistentVolumeClaim/{ns}/{name}-cache"));
+        }
     }
     ids
 }
@@ -34,6 +56,17 @@ fn assert_complete_and_valid(docs: &[Value]) {
     let expected = expected_ids();
     let missing: Vec<_> = expected.difference(&ids).collect();
     assert!(missing.is_empty(), "missing from the build: {missing:?}");
+    let unexpected: Vec<_> = ids.difference(&expected).collect();
+    assert!(unexpected.is_empty(), "unexpected in the build: {unexpected:?}");
+    // Every claim a WorkflowTemplate mounts (the dependency cache) is in the same build.
+    for wt in docs.iter().filter(|d| d["kind"] == "WorkflowTemplate") {
+        let ns = wt["metadata"]["namespace"].as_str().unwrap();
+        for volume in wt["spec"]["volumes"].as_array().into_iter().flatten() {
+            if let Some(claim) = volume["persistentVolumeClaim"]["claimName"].as_str() {
+                assert!(ids.contains(&format!("PersistentVolumeClaim/{ns}/{claim}")), "{} mounts claim {claim}, which the build lacks", id(wt));
+            }
+        }
+    }
     for doc in docs {
         assert!(!doc["apiVersion"].as_str().unwrap_or("").starts_with("pipewright.dev/"), "a spec object reached the output: {}", id(doc));
         let annotations = doc["metadata"]["annotations"].as_object();
@@ -66,14 +99,49 @@ fn example_tree_builds_with_the_transformer() {
     supply_chain_flows(&docs, wt);
 }
 
+fn task<'a>(docs: &'a [Value], pipeline: &str, name: &str) -> &'a Value {
+    let wt = docs.iter().find(|d| d["kind"] == "WorkflowTemplate" && d["metadata"]["name"] == pipeline).unwrap();
+    wt["spec"]["templates"][0]["dag"]["tasks"].as_array().unwrap().iter().find(|t| t["name"] == name).unwrap()
+}
+
+fn arg<'a>(task: &'a Value, name: &str) -> &'a str {
+    task["arguments"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == name).unwrap()["value"].as_str().unwrap()
+}
+
+#[test]
+fn private_repos_monorepos_and_pinned_versions_reach_the_right_templates() {
+    let (_, docs) = build(&support::root().join("argo"));
+    let ssh = task(&docs, "fraud-model", "clone");
+    assert_eq!(ssh["templateRef"]["template"], "clone-ssh");
+    assert_eq!(arg(ssh, "git_secret"), "fraud-model-deploy-key");
+    let https = task(&docs, "risk-engine", "clone");
+    assert_eq!(https["templateRef"]["template"], "clone-https");
+    assert_eq!(arg(https, "submodules"), "true");
+    let mono = task(&docs, "checkout-web", "deps");
+    assert_eq!(mono["templateRef"]["name"], "pipewright-v2-node", "checkout-web pins library v2");
+    let wt = docs.iter().find(|d| id(d) == "WorkflowTemplate/team-web/checkout-web").unwrap();
+    let context = wt["spec"]["arguments"]["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "context_dir").unwrap();
+    assert_eq!(context["value"], "apps/checkout");
+    assert_eq!(task(&docs, "billing", "deps")["templateRef"]["name"], "pipewright-v1-maven");
+    // v2 runs its own node image; v1 keeps the default.
+    let node_image = |v: &str| {
+        let cwt = docs.iter().find(|d| id(d) == format!("ClusterWorkflowTemplate/pipewright-{v}-node")).unwrap();
+        let inputs = cwt["spec"]["templates"][0]["inputs"]["parameters"].as_array().unwrap();
+        inputs.iter().find(|p| p["name"] == "step_image").unwrap()["default"].as_str().unwrap().to_owned()
+    };
+    assert_ne!(node_image("v1"), node_image("v2"));
+    assert!(node_image("v2").contains("@sha256:f32b8106"));
+}
+
 /// Rewrites the example tree so that every spec is its own generator.
 fn generator_tree(to: &Path) {
     let from = support::root().join("argo");
     support::copy_tree(&from, &to.join("argo"));
     let workflows = to.join("argo/workflows");
     let mut generators = Vec::new();
-    for file in ["platform.yaml", "pipelines/payments-api.yaml", "pipelines/ledger.yaml", "pipelines/fraud-model.yaml"] {
-        let path = workflows.join(file);
+    let files = std::iter::once("platform.yaml".to_owned()).chain(PIPELINES.iter().map(|(_, name)| format!("pipelines/{name}.yaml")));
+    for file in files {
+        let path = workflows.join(&file);
         let mut spec: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         spec["metadata"]["annotations"]["config.kubernetes.io/function"] = "exec:\n  path: pipewright\n".into();
         std::fs::write(&path, serde_yaml::to_string(&spec).unwrap()).unwrap();

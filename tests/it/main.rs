@@ -4,7 +4,9 @@
 mod argo_checks;
 mod cases;
 mod determinism;
+mod hardening;
 mod kpt;
 mod kustomize;
+mod splicing;
 mod support;
 mod supply_chain;

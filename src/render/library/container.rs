@@ -78,6 +78,8 @@ pub(super) fn step(name: &str, inputs: Vec<Parameter>, container: Container) -> 
     Template {
         name: name.into(),
         inputs: Some(Inputs { parameters: inputs }),
+        // No library step calls the Kubernetes API (the executor has its own token).
+        automount_service_account_token: Some(false),
         security_context: Some(non_root_pod()),
         container: Some(container),
         ..Default::default()

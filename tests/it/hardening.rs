@@ -1,0 +1,143 @@
+//! Pod hardening, checked on the example tree's build: every container of every library
+//! template runs non-root, cannot escalate privileges, drops every capability, uses the
+//! RuntimeDefault seccomp profile, has resource requests and limits, gets no ServiceAccount
+//! token, and runs an image pinned by digest. Every WorkflowTemplate and ServiceAccount keeps
+//! the token away from step pods. The only exceptions are listed in `EXCEPTIONS`, with reasons.
+
+use super::support::{self, documents, id, kustomize_build};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// A template (`<family>/<template>`, the family without its `pipewright-<version>-` prefix)
+/// and the rules it may break, with the reason. A stale entry (one whose template no longer
+/// breaks the rule) fails the test too, so this list stays exact.
+struct Exception {
+    template: &'static str,
+    rules: &'static [&'static str],
+    reason: &'static str,
+}
+
+/// THE allow-list: the one place an exception to the hardening rules is recorded.
+const EXCEPTIONS: &[Exception] = &[Exception {
+    template: "image/build",
+    rules: &["allowPrivilegeEscalation", "capabilities", "seccompProfile"],
+    reason: "rootless BuildKit creates its user namespace with the setuid newuidmap/newgidmap helpers \
+             (so privilege escalation and their capabilities must stay) and calls unshare and mount, \
+             which RuntimeDefault seccomp blocks; it still runs as uid 1000, never root",
+}];
+
+/// The rules a container breaks, by name.
+fn broken_rules(template: &Value) -> Vec<&'static str> {
+    let c = &template["container"];
+    let sc = &c["securityContext"];
+    let pod = &template["securityContext"];
+    let mut broken = Vec::new();
+    if sc["allowPrivilegeEscalation"] != false {
+        broken.push("allowPrivilegeEscalation");
+    }
+    let drops_all = sc["capabilities"]["drop"].as_array().is_some_and(|d| d.iter().any(|x| x == "ALL"));
+    if !drops_all || sc["capabilities"].get("add").is_some() {
+        broken.push("capabilities");
+    }
+    let non_root = sc["runAsNonRoot"] == true || (sc.get("runAsNonRoot").is_none() && pod["runAsNonRoot"] == true);
+    let uid = sc.get("runAsUser").or_else(|| pod.get("runAsUser"));
+    if !non_root || uid.is_some_and(|u| u == 0) {
+        broken.push("runAsNonRoot");
+    }
+    let seccomp = sc["seccompProfile"]["type"].as_str().or_else(|| pod["seccompProfile"]["type"].as_str());
+    if seccomp != Some("RuntimeDefault") {
+        broken.push("seccompProfile");
+    }
+    let sized = ["requests", "limits"].iter().all(|k| ["cpu", "memory"].iter().all(|r| c["resources"][k][r].is_string()));
+    if !sized {
+        broken.push("resources");
+    }
+    if template["automountServiceAccountToken"] != false {
+        broken.push("automountServiceAccountToken");
+    }
+    if !image_pinned(template) {
+        broken.push("imageDigest");
+    }
+    broken
+}
+
+/// The image is pinned by digest, or is an input whose default is; an input without a default
+/// is the Pipeline's own image (the generic toolchain), which the library cannot pin.
+fn image_pinned(template: &Value) -> bool {
+    let image = template["container"]["image"].as_str().unwrap_or("");
+    let Some(input) = image.strip_prefix("{{inputs.parameters.").and_then(|s| s.strip_suffix("}}")) else {
+        return image.contains("@sha256:");
+    };
+    let inputs = template["inputs"]["parameters"].as_array().cloned().unwrap_or_default();
+    let param = inputs.iter().find(|p| p["name"] == input).expect("the image input is declared");
+    param["default"].as_str().is_none_or(|d| d.contains("@sha256:"))
+}
+
+#[test]
+fn every_library_container_is_hardened_except_the_listed_ones() {
+    let run = kustomize_build(&support::root().join("argo"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let docs = documents(&run.stdout);
+    let mut problems = Vec::new();
+    let mut used: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let mut containers = 0;
+    for cwt in docs.iter().filter(|d| d["kind"] == "ClusterWorkflowTemplate") {
+        let name = cwt["metadata"]["name"].as_str().unwrap();
+        let family = name.splitn(3, '-').nth(2).unwrap();
+        for template in cwt["spec"]["templates"].as_array().unwrap().iter().filter(|t| t.get("container").is_some()) {
+            containers += 1;
+            let key = format!("{family}/{}", template["name"].as_str().unwrap());
+            let allowed = EXCEPTIONS.iter().find(|e| e.template == key);
+            for rule in broken_rules(template) {
+                match allowed.and_then(|e| e.rules.iter().find(|r| **r == rule)) {
+                    Some(r) => {
+                        used.insert((allowed.unwrap().template, r));
+                    }
+                    None => problems.push(format!("{name}/{}: breaks {rule}", template["name"].as_str().unwrap())),
+                }
+            }
+        }
+    }
+    for e in EXCEPTIONS {
+        assert!(!e.reason.is_empty());
+        for rule in e.rules {
+            if !used.contains(&(e.template, *rule)) {
+                problems.push(format!("allow-list entry {}: {rule} is stale (no template breaks it any more)", e.template));
+            }
+        }
+    }
+    assert!(containers >= 30, "only {containers} containers checked");
+    assert!(problems.is_empty(), "hardening rules broken:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn step_pods_never_get_a_service_account_token() {
+    let run = kustomize_build(&support::root().join("argo"));
+    let docs = documents(&run.stdout);
+    let mut checked = 0;
+    for doc in &docs {
+        match doc["kind"].as_str() {
+            Some("WorkflowTemplate") => {
+                checked += 1;
+                assert_eq!(doc["spec"]["automountServiceAccountToken"], false, "{}", id(doc));
+                assert!(doc["spec"]["executor"]["serviceAccountName"].is_string(), "{}: the executor needs its own account", id(doc));
+            }
+            Some("ServiceAccount") => assert_eq!(doc["automountServiceAccountToken"], false, "{}", id(doc)),
+            _ => {}
+        }
+    }
+    assert_eq!(checked, super::kustomize::PIPELINES.len());
+}
+
+#[test]
+fn the_rules_catch_a_soft_container() {
+    let soft: Value = serde_json::json!({
+        "name": "x",
+        "container": {"image": "alpine:3", "securityContext": {"capabilities": {"drop": ["ALL"], "add": ["NET_ADMIN"]}}},
+        "securityContext": {"runAsUser": 0, "runAsNonRoot": true}
+    });
+    assert_eq!(
+        broken_rules(&soft),
+        ["allowPrivilegeEscalation", "capabilities", "runAsNonRoot", "seccompProfile", "resources", "automountServiceAccountToken", "imageDigest"]
+    );
+}

@@ -21,6 +21,7 @@ pub fn run() -> i32 {
             kind.map(|k| match k {
                 KindArg::Pipeline => Kind::Pipeline,
                 KindArg::Platform => Kind::Platform,
+                KindArg::Team => Kind::Team,
             }),
             &mut stdout.lock(),
         ),

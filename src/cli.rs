@@ -37,4 +37,6 @@ pub enum KindArg {
     Pipeline,
     /// Platform.
     Platform,
+    /// Team.
+    Team,
 }

@@ -1,6 +1,8 @@
 //! A small, hand-written, serialize-first subset of Argo Workflows' types (v3.6 to v4).
 //! Kubernetes types (containers, volumes, claims) come from k8s-openapi.
 
+pub mod events;
+
 use k8s_openapi::api::core::v1::{Container, PersistentVolumeClaim, PodSecurityContext, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
@@ -69,8 +71,68 @@ pub struct WorkflowSpec {
     /// Labels and annotations on the submitted Workflow.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow_metadata: Option<Metadata>,
+    /// Locks the whole run holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub synchronization: Option<Synchronization>,
+    /// The WorkflowTemplate a Workflow or CronWorkflow runs, instead of its own templates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workflow_template_ref: Option<WorkflowTemplateRef>,
     /// The templates.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub templates: Vec<Template>,
+}
+
+/// Workflow-level locks (Argo ≥ 3.6 `mutexes`, plural).
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Synchronization {
+    /// Mutexes, each held by at most one run at a time.
+    pub mutexes: Vec<Mutex>,
+}
+
+/// A mutex, named per namespace.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Mutex {
+    /// Its name; may use workflow parameters.
+    pub name: String,
+}
+
+/// A reference to a namespaced WorkflowTemplate.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct WorkflowTemplateRef {
+    /// The WorkflowTemplate's name.
+    pub name: String,
+}
+
+/// A CronWorkflow: runs a workflow spec on a schedule.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CronWorkflow {
+    /// `argoproj.io/v1alpha1`.
+    pub api_version: &'static str,
+    /// `CronWorkflow`.
+    pub kind: &'static str,
+    /// Name, namespace, labels, annotations.
+    pub metadata: ObjectMeta,
+    /// The schedule and the workflow to run.
+    pub spec: CronWorkflowSpec,
+}
+
+/// The parts of a CronWorkflowSpec that pipewright sets.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CronWorkflowSpec {
+    /// Cron schedules (Argo v4 accepts only the plural form).
+    pub schedules: Vec<String>,
+    /// `Allow`, `Forbid` or `Replace`.
+    pub concurrency_policy: String,
+    /// How late a missed run may still start.
+    pub starting_deadline_seconds: i64,
+    /// Successful runs kept.
+    pub successful_jobs_history_limit: i32,
+    /// Failed runs kept.
+    pub failed_jobs_history_limit: i32,
+    /// The workflow each run submits.
+    pub workflow_spec: WorkflowSpec,
 }
 
 /// The executor's settings.
@@ -271,6 +333,9 @@ pub struct RetryStrategy {
     /// Waits between retries.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backoff: Option<Backoff>,
+    /// An Argo expression that must also hold for a retry (over `lastRetry.exitCode`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
 }
 
 /// Exponential back-off.
@@ -308,6 +373,9 @@ pub struct Task {
     /// The tasks it waits for (DAG only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub depends: Option<String>,
+    /// A condition; the task is skipped when it is false.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
     /// Its arguments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arguments: Option<Arguments>,

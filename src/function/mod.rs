@@ -36,7 +36,7 @@ pub fn process(input: ResourceList) -> Outcome {
             field: None,
             file: None,
             severity: Severity::Warning,
-            message: "no Pipeline or Platform objects found: nothing to expand".into(),
+            message: "no Pipeline, Platform or Team objects found: nothing to expand".into(),
         });
     }
     let generated: Vec<Object> = validated.specs.iter().flat_map(render::render).collect();

@@ -2,13 +2,18 @@
 //! can only be built by the validator, so `render` needs no error paths.
 
 mod supply_chain;
+mod team;
+mod triggers;
 mod values;
 
 pub use crate::spec::{AccessMode, Severity, Toolchain};
 pub use supply_chain::{CommitStatusTarget, Forge, Notify, Signing, Sonar, SupplyChain};
 pub use values::{
-    Command, ContextDir, GitRef, GitUrl, HttpUrl, ImageRef, ImageRepo, LibraryVersion, Name, SecretKeyRef, StorageSize,
+    BranchPattern, Command, ContextDir, CronSchedule, GitRef, GitUrl, GroupName, HttpUrl, ImageRef, ImageRepo, LibraryVersion, Name, RepoPath,
+    SecretKeyRef, StorageSize,
 };
+pub use team::{Access, Events, Team};
+pub use triggers::Triggers;
 
 /// The library version a Platform emits and a Pipeline calls when they name none.
 pub const LIBRARY_VERSION: &str = "v1";
@@ -16,7 +21,7 @@ pub const LIBRARY_VERSION: &str = "v1";
 /// Identifies the spec object a generated object came from.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Origin {
-    /// `Pipeline` or `Platform`.
+    /// `Pipeline`, `Platform` or `Team`.
     pub kind: &'static str,
     /// The namespace, for namespaced kinds.
     pub namespace: Option<Name>,
@@ -40,6 +45,8 @@ pub enum Spec {
     Platform(Platform),
     /// A valid Pipeline.
     Pipeline(Pipeline),
+    /// A valid Team.
+    Team(Team),
 }
 
 impl Spec {
@@ -48,6 +55,7 @@ impl Spec {
         match self {
             Spec::Platform(p) => &p.origin,
             Spec::Pipeline(p) => &p.origin,
+            Spec::Team(t) => &t.origin,
         }
     }
 }
@@ -81,6 +89,8 @@ pub struct Pipeline {
     pub cache: Cache,
     /// The library version the pipeline calls.
     pub library: LibraryVersion,
+    /// What starts its runs.
+    pub triggers: Triggers,
 }
 
 /// How the repository is cloned.

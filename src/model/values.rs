@@ -44,6 +44,14 @@ newtype! {
     LibraryVersion,
     /// A Kubernetes storage quantity, such as `5Gi`.
     StorageSize,
+    /// An SSO group name made only of characters that are inert inside a quoted expression.
+    GroupName,
+    /// A repository's path on its git host (`owner/name`, subgroups allowed).
+    RepoPath,
+    /// A branch name, where `*` matches within one path segment.
+    BranchPattern,
+    /// A cron schedule that Argo's parser accepts.
+    CronSchedule,
 }
 
 /// A command: a non-empty list of non-empty, single-line strings, passed as data.

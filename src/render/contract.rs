@@ -63,7 +63,14 @@ pub mod param {
     pub const SUBMODULES: &str = "submodules";
     /// The Secret with the clone's credentials.
     pub const GIT_SECRET: &str = "git_secret";
-    /// The Secret holding the webhook URL.
+    /// What started the run: `manual`, `push`, `tag`, `pull-request` or `schedule`. It picks the
+    /// publishing rule (see the README's table).
+    pub const EVENT: &str = "event";
+    /// The branch, tag or pull request a run belongs to (no `/`): keys the run's mutex.
+    pub const CONCURRENCY_KEY: &str = "concurrency_key";
+    /// `true` to push the built image, `false` to build only.
+    pub const PUSH: &str = "push";
+    /// The Secret holding the webhook (or Slack webhook) URL.
     pub const WEBHOOK_SECRET: &str = "webhook_secret";
     /// The key of the webhook URL in that Secret.
     pub const WEBHOOK_KEY: &str = "webhook_key";
@@ -184,4 +191,34 @@ pub mod output {
     pub const IMAGE_TAG: &str = "image_tag";
     /// The pushed image's digest.
     pub const DIGEST: &str = "digest";
+    /// Whether the build pushes (`true` or `false`).
+    pub const PUSH: &str = "push";
+}
+
+/// The values of the `event` parameter.
+pub mod event {
+    /// Submitted by hand (the default): publishes `<branch>-<short sha>`.
+    pub const MANUAL: &str = "manual";
+    /// A branch push: publishes `<branch>-<short sha>`.
+    pub const PUSH: &str = "push";
+    /// A semver tag push: publishes `<version>`.
+    pub const TAG: &str = "tag";
+    /// A pull request: builds without pushing.
+    pub const PULL_REQUEST: &str = "pull-request";
+    /// A scheduled run: builds without pushing.
+    pub const SCHEDULE: &str = "schedule";
+}
+
+/// The conventions that tie Sensors to the namespace's EventSource, which its Team emits.
+pub mod events {
+    /// The EventSource every Sensor in a namespace listens to.
+    pub const EVENT_SOURCE: &str = "pipewright-git";
+    /// The event name inside it.
+    pub const EVENT_NAME: &str = "git";
+    /// The EventBus (Argo Events' default name, so neither side needs to name it).
+    pub const EVENT_BUS: &str = "default";
+    /// The webhook path.
+    pub const ENDPOINT: &str = "/git";
+    /// The webhook port.
+    pub const PORT: i32 = 12000;
 }

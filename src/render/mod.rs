@@ -3,12 +3,16 @@
 
 mod cache;
 pub mod contract;
+mod cron;
+mod events;
 mod library;
 mod meta;
 mod pipeline_steps;
 mod presets;
 mod rbac;
 mod scripts;
+mod sensor;
+mod sso;
 mod workflow_template;
 
 use crate::krm::Object;
@@ -24,6 +28,13 @@ pub fn render(spec: &Spec) -> Vec<Object> {
             let mut out = vec![workflow_template::render(p)];
             out.extend(cache::claim(p));
             out.extend(rbac::render(p));
+            out.extend(sensor::render(p));
+            out.extend(cron::render(p));
+            out
+        }
+        Spec::Team(t) => {
+            let mut out = sso::render(t);
+            out.extend(events::render(t));
             out
         }
     }

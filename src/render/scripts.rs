@@ -44,6 +44,9 @@ exec "$@"
 /// to a private file and host keys are checked strictly. No credential reaches an argument, an
 /// environment variable, the log or an output. `umask 0002` keeps the tree writable for the
 /// steps that share the workspace's group.
+/// Then it applies the publishing rule of `EVENT`: a semver tag publishes `<version>` (leading
+/// `v` stripped, anything else refused), a branch push or manual run `<branch>-<short sha>`, a
+/// pull request or schedule builds without pushing. A non-empty `IMAGE_TAG` overrides the tag.
 pub const CLONE: &str = r#"set -eu
 umask 0002
 case "$REPO_URL" in -*) echo "pipewright: refusing repo URL that starts with '-'" >&2; exit 2 ;; esac
@@ -79,33 +82,54 @@ git fetch -q $depth origin "$REVISION"
 git checkout -q --detach FETCH_HEAD
 if [ "$SUBMODULES" = true ]; then git submodule update -q --init --recursive $depth; fi
 commit=$(git rev-parse HEAD)
+short=$(printf '%s' "$commit" | cut -c1-7)
 printf '%s' "$commit" > /tmp/pipewright/commit
-if [ -n "$IMAGE_TAG" ]; then tag=$IMAGE_TAG; else tag="$REVISION-$(printf '%s' "$commit" | cut -c1-7)"; fi
+push=true
+case "${EVENT:-manual}" in
+  tag)
+    version=${REVISION#refs/tags/}
+    version=${version#v}
+    case "$version" in ''|*[!0-9A-Za-z.-]*) version=invalid ;; esac
+    if ! printf '%s\n' "$version" | grep -Eq '^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$'; then
+      echo "pipewright: the tag is not a semver version (v1.2.3 or 1.2.3-rc.1): refusing to publish it" >&2; exit 2
+    fi
+    tag=$version ;;
+  push|manual) tag="${REVISION#refs/heads/}-$short" ;;
+  pull-request) tag="pr-$short"; push=false ;;
+  schedule) tag="${REVISION#refs/heads/}-$short"; push=false ;;
+  *) echo "pipewright: unknown event (valid: manual, push, tag, pull-request, schedule)" >&2; exit 2 ;;
+esac
+if [ -n "$IMAGE_TAG" ]; then tag=$IMAGE_TAG; fi
 printf '%s' "$tag" | tr -c 'A-Za-z0-9_.-' '-' | cut -c1-128 > /tmp/pipewright/image_tag
-echo "pipewright: checked out $commit, image tag $(cat /tmp/pipewright/image_tag)"
+printf '%s' "$push" > /tmp/pipewright/push
+echo "pipewright: checked out $commit, image tag $(cat /tmp/pipewright/image_tag), push $push"
 "#;
 
-/// Builds `CONTEXT` with BuildKit (rootless, daemonless), pushes `IMAGE:IMAGE_TAG` and records
-/// its digest; with `CACHE_TAG` set, reads and writes the layer cache at `IMAGE:CACHE_TAG`.
+/// Builds `CONTEXT` with BuildKit (rootless, daemonless), pushes `IMAGE:IMAGE_TAG` when `PUSH` is
+/// `true`, and records its digest; with `CACHE_TAG` set, reads and writes the layer cache at `IMAGE:CACHE_TAG`.
 pub const BUILD: &str = r#"set -eu
 case "$IMAGE_TAG" in ''|*[!A-Za-z0-9_.-]*) echo "pipewright: invalid image tag" >&2; exit 2 ;; esac
 case "$IMAGE" in ''|*[!a-z0-9./:_-]*) echo "pipewright: invalid image repository" >&2; exit 2 ;; esac
+case "$PUSH" in true|false) ;; *) echo "pipewright: push must be true or false" >&2; exit 2 ;; esac
 mkdir -p /tmp/pipewright
 set --
 if [ -n "${CACHE_TAG:-}" ]; then
-  # The registry layer cache: a cold or unreachable cache never fails the build.
-  set -- --import-cache "type=registry,ref=$IMAGE:$CACHE_TAG" \
-    --export-cache "type=registry,ref=$IMAGE:$CACHE_TAG,mode=max,ignore-error=true"
+  # The registry layer cache: a cold or unreachable cache never fails the build. Runs that
+  # do not push (pull requests) read it but never write it, so they cannot poison it.
+  set -- --import-cache "type=registry,ref=$IMAGE:$CACHE_TAG"
+  if [ "$PUSH" = true ]; then
+    set -- "$@" --export-cache "type=registry,ref=$IMAGE:$CACHE_TAG,mode=max,ignore-error=true"
+  fi
 fi
 buildctl-daemonless.sh build \
   --frontend dockerfile.v0 \
   --local "context=$PW_CONTEXT" \
   --local "dockerfile=$PW_CONTEXT" \
-  --output "type=image,name=$IMAGE:$IMAGE_TAG,push=true" \
+  --output "type=image,name=$IMAGE:$IMAGE_TAG,push=$PUSH" \
   --metadata-file /tmp/pipewright/build.json "$@"
 sed -n 's/.*"containerimage.digest": *"\([^"]*\)".*/\1/p' /tmp/pipewright/build.json > /tmp/pipewright/digest
 grep -Eq '^sha256:[0-9a-f]{64}$' /tmp/pipewright/digest || { echo "pipewright: the build reported no image digest" >&2; exit 1; }
-echo "pipewright: pushed $IMAGE:$IMAGE_TAG@$(cat /tmp/pipewright/digest)"
+echo "pipewright: built $IMAGE:$IMAGE_TAG@$(cat /tmp/pipewright/digest) (push: $PUSH)"
 "#;
 
 /// Runs trivy (`$1` is its subcommand) failing on the severities at and above the stricter
@@ -319,5 +343,41 @@ mod tests {
         }
         let bad = sh(CLONE, dir.path(), &[("REPO_URL", "x"), ("REVISION", "main"), ("DEPTH", "1; id"), ("SUBMODULES", "false")]);
         assert_eq!(bad.status.code(), Some(2));
+    }
+
+    /// Runs the publishing rule of the clone script (the part after the checkout) with `sh`.
+    fn publish(event: &str, revision: &str) -> Result<(String, String), String> {
+        let start = super::CLONE.find("push=true\n").unwrap();
+        let end = super::CLONE.find("printf '%s' \"$tag\"").unwrap();
+        let script = format!("set -eu\nshort=abc1234\n{}printf '%s %s' \"$(printf '%s' \"$tag\" | tr -c 'A-Za-z0-9_.-' '-')\" \"$push\"", &super::CLONE[start..end]);
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .env("EVENT", event)
+            .env("REVISION", revision)
+            .env("IMAGE_TAG", "")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        let (tag, push) = stdout.split_once(' ').unwrap();
+        Ok((tag.to_owned(), push.to_owned()))
+    }
+
+    #[test]
+    fn publishing_rules() {
+        let ok = |e: &str, r: &str| publish(e, r).unwrap();
+        assert_eq!(ok("tag", "refs/tags/v1.2.3"), ("1.2.3".into(), "true".into()));
+        assert_eq!(ok("tag", "refs/tags/2.0.0-rc.1"), ("2.0.0-rc.1".into(), "true".into()));
+        assert_eq!(ok("push", "refs/heads/main"), ("main-abc1234".into(), "true".into()));
+        assert_eq!(ok("push", "refs/heads/release/2.4"), ("release-2.4-abc1234".into(), "true".into()));
+        assert_eq!(ok("manual", "main"), ("main-abc1234".into(), "true".into()));
+        assert_eq!(ok("pull-request", "refs/pull/7/head"), ("pr-abc1234".into(), "false".into()));
+        assert_eq!(ok("schedule", "main"), ("main-abc1234".into(), "false".into()));
+        for bad in ["refs/tags/v1.2", "refs/tags/latest", "refs/tags/v1.2.3+build", "refs/tags/01.2.3", "refs/tags/1.2.3\nx", "refs/tags/$(id)"] {
+            assert!(publish("tag", bad).unwrap_err().contains("not a semver version"), "{bad:?}");
+        }
+        assert!(publish("deploy", "main").unwrap_err().contains("unknown event"));
     }
 }

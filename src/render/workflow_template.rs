@@ -1,11 +1,11 @@
 //! Pipeline to WorkflowTemplate: a DAG whose tasks call the library through `templateRef`.
 
 use super::cache;
-use super::contract::{Family, WORKSPACE_VOLUME, output, param, template};
+use super::contract::{Family, WORKSPACE_VOLUME, event, output, param, template};
 use super::meta;
 use super::pipeline_steps;
 use crate::argo::{
-    self, Arguments, Dag, Metadata, Parameter, PodGc, Task, TemplateRef, TtlStrategy, VolumeClaimGc, WorkflowSpec,
+    self, Arguments, Dag, Metadata, Mutex, Parameter, PodGc, Synchronization, Task, TemplateRef, TtlStrategy, VolumeClaimGc, WorkflowSpec,
 };
 use crate::krm::Object;
 use crate::model::{GitAuth, LibraryVersion, Pipeline, Step};
@@ -63,6 +63,7 @@ fn clone_task(p: &Pipeline) -> Task {
         Parameter::value(param::IMAGE_TAG, workflow_param(param::IMAGE_TAG)),
         Parameter::value(param::DEPTH, p.git.depth.to_string()),
         Parameter::value(param::SUBMODULES, p.git.submodules.to_string()),
+        Parameter::value(param::EVENT, workflow_param(param::EVENT)),
     ];
     let template = match &p.git.auth {
         GitAuth::None => template::CLONE,
@@ -114,10 +115,14 @@ fn dag(p: &Pipeline) -> Dag {
                 Parameter::value(param::CONTEXT_DIR, workflow_param(param::CONTEXT_DIR)),
                 Parameter::value(param::IMAGE, workflow_param(param::IMAGE)),
                 Parameter::value(param::IMAGE_TAG, format!("{{{{tasks.clone.outputs.parameters.{}}}}}", output::IMAGE_TAG)),
+                Parameter::value(param::PUSH, format!("{{{{tasks.clone.outputs.parameters.{}}}}}", output::PUSH)),
             ],
         ));
     }
-    tasks.extend(pipeline_steps::after_build(p));
+    // The steps that read the pushed image by digest only run when the build pushed it
+    // (pull requests and schedules build without pushing).
+    let pushed = format!("{{{{tasks.clone.outputs.parameters.{}}}}} == true", output::PUSH);
+    tasks.extend(pipeline_steps::after_build(p).into_iter().map(|t| Task { when: Some(pushed.clone()), ..t }));
     Dag { tasks }
 }
 
@@ -136,6 +141,17 @@ fn workspace_claim() -> PersistentVolumeClaim {
     }
 }
 
+/// A revision as a mutex key: Argo splits lock names on `/`, so every other character becomes `.`.
+fn concurrency_key(revision: &str) -> String {
+    revision.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '.' }).collect()
+}
+
+/// One mutex per pipeline and branch (or tag, or pull request): runs of the same branch wait
+/// for each other; different branches run side by side.
+fn mutex(p: &Pipeline) -> Synchronization {
+    Synchronization { mutexes: vec![Mutex { name: format!("pipewright.{}.{}", p.name(), workflow_param(param::CONCURRENCY_KEY)) }] }
+}
+
 /// The pipeline's WorkflowTemplate.
 pub fn render(p: &Pipeline) -> Object {
     let name = p.name().as_str();
@@ -152,6 +168,8 @@ pub fn render(p: &Pipeline) -> Object {
             Parameter::value(param::CONTEXT_DIR, p.context_dir.as_str()),
             Parameter::value(param::IMAGE, image),
             Parameter::value(param::IMAGE_TAG, ""),
+            Parameter::value(param::EVENT, event::MANUAL),
+            Parameter::value(param::CONCURRENCY_KEY, concurrency_key(p.revision.as_str())),
         ],
     };
     let mut templates = vec![argo::Template { name: ENTRYPOINT.into(), dag: Some(dag(p)), ..Default::default() }];
@@ -172,6 +190,7 @@ pub fn render(p: &Pipeline) -> Object {
         on_exit: p.notify.any().then(|| EXIT_HANDLER.into()),
         pod_metadata: Some(Metadata { labels: labels.clone(), annotations: BTreeMap::new() }),
         workflow_metadata: Some(Metadata { labels, annotations: BTreeMap::new() }),
+        synchronization: Some(mutex(p)),
         templates,
         ..Default::default()
     };

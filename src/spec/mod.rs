@@ -5,13 +5,15 @@ mod meta;
 mod pipeline;
 mod platform;
 mod supply_chain;
+mod team;
 
 pub use meta::SpecMeta;
 pub use pipeline::{
     AccessMode, CacheSetting, CacheVolume, GitSettings, Notify, Pipeline, PipelineSpec, SecretKey, SecretRef, StepOverride, StepSetting,
-    Steps, Toolchain,
+    Steps, Toolchain, PushTrigger, Triggers,
 };
 pub use platform::{LibraryRelease, Platform, PlatformImages, PlatformSpec, RegistrySettings, ScanSettings, Severity};
+pub use team::{Access, GithubEvents, GitlabEvents, SecretNameKey, Team, TeamEvents, TeamSpec, WebhookEvents};
 pub use supply_chain::{
     BuildSettings, CommitStatus, Forge, NotifySettings, PipelineScan, PipelineSonar, ReportSettings, SigningMode, SigningSettings,
     SonarSettings, SupplyChainSettings,
@@ -29,17 +31,20 @@ pub enum Kind {
     Platform,
     /// One project's CI pipeline.
     Pipeline,
+    /// A team's SSO access to its namespace, and the namespace's webhook receiver.
+    Team,
 }
 
 impl Kind {
     /// Every kind, in the order `pipewright schema` lists them.
-    pub const ALL: [Kind; 2] = [Kind::Pipeline, Kind::Platform];
+    pub const ALL: [Kind; 3] = [Kind::Pipeline, Kind::Platform, Kind::Team];
 
     /// The kind's name as written in `kind:`.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Platform => "Platform",
             Kind::Pipeline => "Pipeline",
+            Kind::Team => "Team",
         }
     }
 
@@ -53,6 +58,7 @@ impl Kind {
         let schema = match self {
             Kind::Platform => schemars::schema_for!(Platform),
             Kind::Pipeline => schemars::schema_for!(Pipeline),
+            Kind::Team => schemars::schema_for!(Team),
         };
         schema.to_value()
     }

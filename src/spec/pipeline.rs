@@ -83,6 +83,9 @@ pub struct PipelineSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(example = &"v1")]
     pub library: Option<String>,
+    /// What starts a run besides a manual submit: git pushes, tags, pull requests, a schedule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub triggers: Option<Triggers>,
 }
 
 /// How the repository is cloned.
@@ -157,6 +160,35 @@ impl AccessMode {
             AccessMode::ReadWriteMany => "ReadWriteMany",
         }
     }
+}
+
+/// What starts a run. Git events arrive through the namespace's EventSource (see `Team.spec.events`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Triggers {
+    /// Pushes to these branches run the pipeline and publish `image:<branch>-<short sha>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push: Option<PushTrigger>,
+    /// Pushing a semver tag (`v1.2.3` or `1.2.3`) runs the pipeline and publishes `image:1.2.3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<bool>,
+    /// Opening or updating a pull request runs the pipeline without publishing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pull_requests: Option<bool>,
+    /// A cron schedule (five fields, or `@daily` and the like) that runs the default revision
+    /// without publishing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"0 3 * * *")]
+    pub schedule: Option<String>,
+}
+
+/// Branch pushes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PushTrigger {
+    /// The branches; `*` matches within one path segment, as in `release/*`.
+    #[schemars(example = vec!["main"])]
+    pub branches: Vec<String>,
 }
 
 /// The toolchains the library knows.

@@ -13,7 +13,7 @@ pub(super) fn pinned_versions_installed(specs: &[Spec], sources: &BTreeMap<Origi
         .iter()
         .filter_map(|s| match s {
             Spec::Platform(p) => Some(p.versions.iter().map(|r| r.version.as_str())),
-            Spec::Pipeline(_) => None,
+            Spec::Pipeline(_) | Spec::Team(_) => None,
         })
         .flatten()
         .collect();

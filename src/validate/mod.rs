@@ -3,11 +3,15 @@
 
 mod library;
 mod pipeline;
+mod cron;
+mod namespaces;
 mod platform;
 pub mod rules;
 mod structure;
 mod suggest;
 mod supply_chain;
+mod team;
+mod triggers;
 
 use crate::krm::{FieldRef, FileRef, Object, ObjectRef, ResultItem, Severity};
 use crate::model::{Name, Origin, Spec};
@@ -116,9 +120,11 @@ pub fn is_pipewright(object: &Object) -> bool {
 fn schema(kind: Kind) -> &'static Value {
     static PIPELINE: OnceLock<Value> = OnceLock::new();
     static PLATFORM: OnceLock<Value> = OnceLock::new();
+    static TEAM: OnceLock<Value> = OnceLock::new();
     let cell = match kind {
         Kind::Pipeline => &PIPELINE,
         Kind::Platform => &PLATFORM,
+        Kind::Team => &TEAM,
     };
     cell.get_or_init(|| kind.schema())
 }
@@ -131,7 +137,9 @@ pub fn validate(objects: &[&Object]) -> Validated {
         let mut problems = Problems::for_object(object);
         if let Some(spec) = validate_one(object, &mut problems) {
             let origin = spec.origin().clone();
-            if seen.contains_key(&origin) {
+            if let Some(message) = namespaces::second_team(seen.keys(), &origin) {
+                problems.push(&Path::key(&Path::root(), "metadata.namespace"), message);
+            } else if seen.contains_key(&origin) {
                 problems.push(&Path::key(&Path::root(), "metadata.name"), format!("{origin} is declared twice: each namespace and name may appear only once"));
             } else {
                 seen.insert(origin, object);
@@ -143,6 +151,7 @@ pub fn validate(objects: &[&Object]) -> Validated {
     supply_chain::stricter_fail_on(&seen, &mut out);
     out.results.extend(library::pinned_versions_installed(&out.specs, &seen));
     out.specs.sort_by(|a, b| a.origin().cmp(b.origin()));
+    out.results.extend(namespaces::check(&out.specs));
     out.results.sort();
     out
 }
@@ -174,6 +183,7 @@ fn validate_one(object: &Object, problems: &mut Problems) -> Option<Spec> {
     let spec = match kind {
         Kind::Pipeline => serde_json::from_value(value).map(|p| pipeline::check(p, problems).map(Spec::Pipeline)),
         Kind::Platform => serde_json::from_value(value).map(|p| platform::check(p, problems).map(Spec::Platform)),
+        Kind::Team => serde_json::from_value(value).map(|t| team::check(t, problems).map(Spec::Team)),
     };
     match spec {
         Ok(spec) if !problems.has_errors() => spec,
@@ -183,6 +193,25 @@ fn validate_one(object: &Object, problems: &mut Problems) -> Option<Spec> {
             None
         }
     }
+}
+
+/// Checks a list that must hold at least one element (`empty` says what to give), each element
+/// with `rule`; all of them are checked, and the wrapped list comes back when all pass.
+fn non_empty_list<T>(
+    problems: &mut Problems,
+    path: &Path,
+    items: Vec<String>,
+    empty: &str,
+    rule: impl Fn(&str) -> Result<(), String>,
+    wrap: impl Fn(String) -> T,
+) -> Option<Vec<T>> {
+    if items.is_empty() {
+        problems.push(path, format!("must name at least one {empty}"));
+        return None;
+    }
+    let checked: Vec<Option<T>> =
+        items.into_iter().enumerate().map(|(i, item)| problems.check(&path.index(i), rule(&item)).then(|| wrap(item))).collect();
+    checked.into_iter().collect()
 }
 
 fn name(problems: &mut Problems, path: &Path, value: &str) -> Option<Name> {

@@ -1,6 +1,6 @@
 //! Checks a `Pipeline` spec and builds the valid model.
 
-use super::{Path, Problems, name, rules, supply_chain};
+use super::{Path, Problems, name, rules, supply_chain, triggers};
 use crate::model::{
     self, AccessMode, Cache, Command, ContextDir, GitAuth, GitCheckout, GitRef, GitUrl, ImageRef, ImageRepo, LIBRARY_VERSION, LibraryVersion,
     Name, Origin, StorageSize, Step, StepPlan, Toolchain,
@@ -74,6 +74,7 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
     let cache = cache(problems, &spec_path.key("cache"), s.cache);
     let library = s.library.as_deref().unwrap_or(LIBRARY_VERSION);
     let library = problems.check(&spec_path.key("library"), rules::library_version(library)).then(|| LibraryVersion::checked(library));
+    let triggers = triggers::check(problems, &spec_path.key("triggers"), repo.as_ref(), s.triggers);
     Some(model::Pipeline {
         origin: Origin { kind: "Pipeline", namespace: Some(namespace?), name: name? },
         repo: repo?,
@@ -88,6 +89,7 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         git: git?,
         cache: cache?,
         library: library?,
+        triggers: triggers?,
     })
 }
 

@@ -162,7 +162,7 @@ pub(super) fn stricter_fail_on(objects: &BTreeMap<Origin, &Object>, out: &mut Va
         .iter()
         .filter_map(|s| match s {
             Spec::Platform(p) => Some((p.origin.clone(), p.fail_on)),
-            Spec::Pipeline(_) => None,
+            Spec::Pipeline(_) | Spec::Team(_) => None,
         })
         .collect();
     let mut rejected = Vec::new();

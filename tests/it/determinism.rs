@@ -9,6 +9,10 @@ fn example_items() -> Vec<serde_json::Value> {
     for file in ["platform.yaml", "pipelines/payments-api.yaml", "pipelines/ledger.yaml", "pipelines/fraud-model.yaml"] {
         items.push(serde_yaml::from_str(&std::fs::read_to_string(dir.join(file)).unwrap()).unwrap());
     }
+    let teams = support::root().join("argo/events/teams");
+    for file in ["payments.yaml", "risk.yaml"] {
+        items.push(serde_yaml::from_str(&std::fs::read_to_string(teams.join(file)).unwrap()).unwrap());
+    }
     items.push(serde_json::json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "keep-me", "namespace": "team-risk"}, "data": {"a": "on", "b": "0755"}}));
     items
 }

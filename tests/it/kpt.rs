@@ -26,6 +26,7 @@ fn package() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let workflows = support::root().join("argo/workflows");
     support::copy_tree(&workflows, dir.path());
+    support::copy_tree(&support::root().join("argo/events/teams"), &dir.path().join("teams"));
     std::fs::remove_file(dir.path().join("kustomization.yaml")).unwrap();
     std::fs::remove_file(dir.path().join("README.md")).unwrap();
     std::fs::write(dir.path().join("Kptfile"), "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: workflows\n").unwrap();
@@ -44,6 +45,9 @@ fn kpt_fn_eval_generates_into_the_package_and_is_idempotent() {
     let wt = after_first.get("generated/team-payments/workflowtemplate_payments-api.yaml").expect("generated WorkflowTemplate file");
     assert!(wt.contains("kind: WorkflowTemplate") && wt.contains("templateRef:"), "{wt}");
     assert!(after_first.contains_key("generated/_cluster/clusterworkflowtemplate_pipewright-v1-git.yaml"));
+    for team_file in ["eventsource_pipewright-git.yaml", "eventbus_default.yaml", "serviceaccount_payments.team.yaml", "sensor_ledger.yaml"] {
+        assert!(after_first.contains_key(&format!("generated/team-payments/{team_file}")), "no {team_file}: {:?}", after_first.keys());
+    }
     let spec = &after_first["pipelines/ledger.yaml"];
     assert!(spec.contains("# yaml-language-server: $schema="), "kpt lost the spec file's comments:\n{spec}");
     assert!(spec.contains("config.kubernetes.io/local-config: \"true\"") || spec.contains("config.kubernetes.io/local-config: 'true'"), "{spec}");

@@ -2,7 +2,7 @@
 //! transformer (as committed) and as generators (one process per spec), must emit exactly
 //! the expected objects, each valid for Argo, with every reference resolved.
 
-use super::argo_checks;
+use super::{argo_checks, events_checks, rbac_checks};
 use super::support::{self, documents, id, kustomize_build};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -28,6 +28,10 @@ const LIBRARY: [&str; 14] = [
 ];
 /// The example Platform installs two library versions side by side.
 const VERSIONS: [&str; 2] = ["v1", "v2"];
+/// The pipelines with git triggers (and so a Sensor); ledger also has a schedule.
+const TRIGGERED: [(&str, &str); 3] = [("team-payments", "payments-api"), ("team-payments", "ledger"), ("team-risk", "fraud-model")];
+/// One Team per namespace, and whether it receives the namespace's webhooks.
+const TEAMS: [(&str, &str, bool); 3] = [("team-payments", "payments", true), ("team-risk", "risk", true), ("team-web", "web", false)];
 
 fn expected_ids() -> BTreeSet<String> {
     let mut ids: BTreeSet<String> =
@@ -39,6 +43,23 @@ fn expected_ids() -> BTreeSet<String> {
         ids.insert(format!("Secret/{ns}/{name}.service-account-token"));
         if !WITHOUT_CACHE.contains(&name) {
             ids.insert(format!("PersistentVolumeClaim/{ns}/{name}-cache"));
+        }
+    }
+    for (ns, name) in TRIGGERED {
+        ids.insert(format!("Sensor/{ns}/{name}"));
+        for kind in ["ServiceAccount", "Role", "RoleBinding"] {
+            ids.insert(format!("{kind}/{ns}/{name}.sensor"));
+        }
+    }
+    ids.insert("CronWorkflow/team-payments/ledger".into());
+    for (ns, team, events) in TEAMS {
+        for kind in ["ServiceAccount", "Role", "RoleBinding"] {
+            ids.insert(format!("{kind}/{ns}/{team}.team"));
+        }
+        ids.insert(format!("Secret/{ns}/{team}.team.service-account-token"));
+        if events {
+            ids.insert(format!("EventSource/{ns}/pipewright-git"));
+            ids.insert(format!("EventBus/{ns}/default"));
         }
     }
     ids
@@ -67,6 +88,7 @@ fn assert_complete_and_valid(docs: &[Value]) {
             }
         }
     }
+    assert_eq!(ids.len(), docs.len(), "duplicate ids in the build");
     for doc in docs {
         assert!(!doc["apiVersion"].as_str().unwrap_or("").starts_with("pipewright.dev/"), "a spec object reached the output: {}", id(doc));
         let annotations = doc["metadata"]["annotations"].as_object();
@@ -75,9 +97,12 @@ fn assert_complete_and_valid(docs: &[Value]) {
         }
     }
     if let Some(shared) = support::shared_argo() {
-        let problems = argo_checks::check(&shared, docs);
+        let mut problems = argo_checks::check(&shared, docs);
+        problems.extend(events_checks::check(&shared, docs));
         assert!(problems.is_empty(), "Argo checks failed:\n{}", problems.join("\n"));
     }
+    let problems = rbac_checks::check(docs);
+    assert!(problems.is_empty(), "RBAC checks failed:\n{}", problems.join("\n"));
 }
 
 #[test]

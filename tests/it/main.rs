@@ -4,9 +4,12 @@
 mod argo_checks;
 mod cases;
 mod determinism;
+mod events_checks;
 mod hardening;
 mod kpt;
 mod kustomize;
+mod rbac_checks;
+mod sensor_filters;
 mod splicing;
 mod support;
 mod supply_chain;

@@ -66,11 +66,18 @@ pub(super) fn non_root_pod() -> PodSecurityContext {
     }
 }
 
+/// The exit code of the library's scripts when they refuse their input: never worth a retry.
+const REFUSED: &str = "2";
+
+/// Retries for steps that talk to the network (clone, push, notify). A failed fetch or push
+/// exits non-zero, which `OnError` (pod-level errors only) would never retry, so the policy is
+/// `Always`, except when the script refused its input (exit 2). Two retries, 15s then 30s.
 pub(super) fn network_retry() -> RetryStrategy {
     RetryStrategy {
-        limit: "3".into(),
-        retry_policy: "OnError".into(),
-        backoff: Some(argo::Backoff { duration: "10s".into(), factor: "2".into(), max_duration: "2m".into() }),
+        limit: "2".into(),
+        retry_policy: "Always".into(),
+        backoff: Some(argo::Backoff { duration: "15s".into(), factor: "2".into(), max_duration: "1m".into() }),
+        expression: Some(format!("lastRetry.exitCode != \"{REFUSED}\"")),
     }
 }
 

@@ -6,7 +6,7 @@
 use super::container::{SMALL, env, hardened_container, input, network_retry, step, workspace_mount};
 use crate::argo::{Outputs, Parameter, Template};
 use crate::model::Platform;
-use crate::render::contract::{GIT_CREDENTIALS_VOLUME, GLOBAL_COMMIT, SOURCE_PATH, output, param, template};
+use crate::render::contract::{GIT_CREDENTIALS_VOLUME, GLOBAL_COMMIT, SOURCE_PATH, event, output, param, template};
 use crate::render::scripts;
 use k8s_openapi::api::core::v1::{SecretVolumeSource, Volume, VolumeMount};
 
@@ -42,6 +42,7 @@ fn clone(platform: &Platform, name: &str, auth: Auth) -> Template {
         env("IMAGE_TAG", &input(param::IMAGE_TAG)),
         env("DEPTH", &input(param::DEPTH)),
         env("SUBMODULES", &input(param::SUBMODULES)),
+        env("EVENT", &input(param::EVENT)),
         env("PW_SOURCE", SOURCE_PATH),
         env("HOME", "/tmp"),
         env("GIT_ALLOW_PROTOCOL", "https:http:ssh"),
@@ -51,7 +52,8 @@ fn clone(platform: &Platform, name: &str, auth: Auth) -> Template {
     let mut inputs = vec![
         Parameter::required(param::REPO_URL, "The git repository to clone."),
         Parameter::required(param::REVISION, "The branch, tag or commit to check out."),
-        Parameter::with_default(param::IMAGE_TAG, "", "The image tag to publish; empty computes <revision>-<short sha>."),
+        Parameter::with_default(param::IMAGE_TAG, "", "The image tag to publish; empty applies the publishing rule of the event."),
+        Parameter::with_default(param::EVENT, event::MANUAL, "What started the run: manual, push, tag, pull-request or schedule."),
         Parameter::with_default(param::DEPTH, "1", "How many commits of history to fetch; 0 fetches all."),
         Parameter::with_default(param::SUBMODULES, "false", "`true` checks out submodules recursively."),
     ];
@@ -88,6 +90,7 @@ fn clone(platform: &Platform, name: &str, auth: Auth) -> Template {
             // Published globally too, so the exit handler can set the commit status.
             Parameter { global_name: Some(GLOBAL_COMMIT.into()), ..Parameter::from_path(output::COMMIT, "/tmp/pipewright/commit") },
             Parameter::from_path(output::IMAGE_TAG, "/tmp/pipewright/image_tag"),
+            Parameter::from_path(output::PUSH, "/tmp/pipewright/push"),
         ],
         ..Default::default()
     });

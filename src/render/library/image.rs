@@ -14,6 +14,7 @@ pub(super) fn build(platform: &Platform) -> Template {
     c.env = Some(vec![
         env("IMAGE", &input(param::IMAGE)),
         env("IMAGE_TAG", &input(param::IMAGE_TAG)),
+        env("PUSH", &input(param::PUSH)),
         env("PW_CONTEXT", &format!("{SOURCE_PATH}/{}", input(param::CONTEXT_DIR))),
         env("BUILDKITD_FLAGS", "--oci-worker-no-process-sandbox"),
         env("DOCKER_CONFIG", "/home/user/.docker"),
@@ -41,6 +42,7 @@ pub(super) fn build(platform: &Platform) -> Template {
             Parameter::required(param::CONTEXT_DIR, "The directory holding the Dockerfile, inside the repository."),
             Parameter::required(param::IMAGE, "The image repository to push to."),
             Parameter::required(param::IMAGE_TAG, "The tag to push."),
+            Parameter::with_default(param::PUSH, "true", "true to push the image, false to build only (pull requests)."),
         ],
         c,
     );

@@ -31,7 +31,7 @@ fn trivy(platform: &Platform, args: &[&str]) -> Container {
 }
 
 fn retry() -> RetryStrategy {
-    RetryStrategy { limit: "2".into(), retry_policy: "OnError".into(), backoff: None }
+    RetryStrategy { limit: "2".into(), retry_policy: "OnError".into(), backoff: None, expression: None }
 }
 
 pub(super) fn scan(platform: &Platform) -> Template {

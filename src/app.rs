@@ -1,9 +1,11 @@
 //! Dispatch: parses the command line, runs one command, and picks the exit code.
 
-use crate::cli::{Cli, Command, KindArg};
-use crate::commands::{self, exit};
+use crate::cli::{AddCommand, AddPipelineArgs, Cli, Command, KindArg, RenderArgs};
+use crate::commands::{self, Failure, Outcome, exit};
+use crate::gitops;
 use crate::spec::Kind;
 use clap::Parser;
+use std::path::{Path, PathBuf};
 
 /// Runs pipewright with the process's arguments and standard streams; returns the exit code.
 pub fn run() -> i32 {
@@ -25,5 +27,59 @@ pub fn run() -> i32 {
             }),
             &mut stdout.lock(),
         ),
+        Some(Command::Init { dir, force }) => finish(commands::init::run(&dir, force, &mut stdout.lock())),
+        Some(Command::Add(AddCommand::Pipeline(args))) => {
+            finish(add_pipeline(args).and_then(|r| commands::add::pipeline(&r, &mut stdout.lock())))
+        }
+        Some(Command::Render(args)) => {
+            finish(render_request(args).and_then(|r| commands::render::run(&r, &mut stdout.lock(), &mut stderr.lock())))
+        }
+        Some(Command::Install { dir }) => finish(commands::install::run(&dir, &mut stdout.lock())),
     }
+}
+
+/// The one place that prints a command's failure and picks its exit code.
+fn finish(outcome: Outcome) -> i32 {
+    match outcome {
+        Ok(()) => exit::OK,
+        Err(failure) => {
+            let mut stderr = std::io::stderr().lock();
+            for line in &failure.lines {
+                let _ = std::io::Write::write_fmt(&mut stderr, format_args!("pipewright: {line}\n"));
+            }
+            failure.code
+        }
+    }
+}
+
+/// The repo root: the given one, or the nearest around the current directory.
+fn repo_root(given: Option<PathBuf>) -> Result<PathBuf, Failure> {
+    if let Some(dir) = given {
+        return Ok(dir);
+    }
+    let cwd = std::env::current_dir().map_err(|e| Failure::one(format!("cannot read the current directory: {e}")))?;
+    gitops::find_root(&cwd).ok_or_else(|| {
+        Failure::one(format!("no {} here or above: run `pipewright init` first, or pass the repo root with --dir", gitops::WORKFLOWS_KUSTOMIZATION))
+    })
+}
+
+fn add_pipeline(args: AddPipelineArgs) -> Result<commands::add::PipelineRequest, Failure> {
+    Ok(commands::add::PipelineRequest {
+        root: repo_root(args.dir)?,
+        name: args.name,
+        namespace: args.namespace,
+        repo: args.repo,
+        toolchain: args.toolchain,
+        image: args.image,
+    })
+}
+
+fn render_request(args: RenderArgs) -> Result<commands::render::Request, Failure> {
+    let dir = match args.dir {
+        Some(dir) => dir,
+        None => repo_root(None)?.join(gitops::ARGO_DIR),
+    };
+    let dir = std::fs::canonicalize(&dir).map_err(|e| Failure::one(format!("{}: {e}", dir.display())))?;
+    let out = args.out.unwrap_or_else(|| dir.parent().unwrap_or(Path::new(".")).join("rendered"));
+    Ok(commands::render::Request { dir, out, check: args.check })
 }

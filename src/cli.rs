@@ -1,6 +1,7 @@
 //! The command line as typed: clap types only. `app` turns them into actions.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 
 /// pipewright: CI pipelines on Argo Workflows, declared in ten lines.
 ///
@@ -28,6 +29,67 @@ pub enum Command {
         #[arg(value_enum)]
         kind: Option<KindArg>,
     },
+    /// Scaffold the GitOps layout (argo/…) in DIR; never overwrites a file without --force.
+    Init {
+        /// The repo root to scaffold into.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Replace files that differ from the scaffold.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Add a spec to the GitOps tree and list it in its kustomization.
+    #[command(subcommand)]
+    Add(AddCommand),
+    /// Expand the GitOps tree in-process into one file per object (no kustomize needed).
+    Render(RenderArgs),
+    /// Copy this pipewright binary into DIR (for init containers).
+    Install {
+        /// The directory to copy the binary into (created when absent).
+        dir: PathBuf,
+    },
+}
+
+/// What `add` adds.
+#[derive(Debug, Subcommand)]
+pub enum AddCommand {
+    /// Write a Pipeline spec to argo/workflows/pipelines/NAME.yaml and list it.
+    Pipeline(AddPipelineArgs),
+}
+
+/// `add pipeline` as typed. Values are checked by the function's own validator.
+#[derive(Debug, Args)]
+pub struct AddPipelineArgs {
+    /// The pipeline's name (a DNS-1123 label): its WorkflowTemplate's name.
+    pub name: String,
+    /// The git repository to clone (https://…, ssh://… or git@host:path).
+    #[arg(long)]
+    pub repo: String,
+    /// The toolchain: node, python or go.
+    #[arg(long)]
+    pub toolchain: String,
+    /// The namespace the pipeline runs in (default: argo).
+    #[arg(long)]
+    pub namespace: Option<String>,
+    /// The image repository to publish, without a tag.
+    #[arg(long)]
+    pub image: Option<String>,
+    /// The repo root (default: the nearest directory, here or above, holding argo/workflows/kustomization.yaml).
+    #[arg(long, short = 'C')]
+    pub dir: Option<PathBuf>,
+}
+
+/// `render` as typed.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// The kustomization directory to render (default: the argo/ tree of the repo around the current directory).
+    pub dir: Option<PathBuf>,
+    /// The rendered tree's directory (default: `rendered`, beside DIR).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write nothing; print a unified diff and exit 1 when OUT differs from a fresh render.
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// A kind on the command line.

@@ -2,6 +2,7 @@
 //!
 //! The data flows one way:
 //! stdin → [`krm`] → [`spec`] → [`validate`] → [`model`] → [`render`] (with [`argo`]) → [`function`] → stdout.
+//! [`gitops`] reads and writes the GitOps repo for `init`, `add` and `render`;
 //! [`commands`] adapt each subcommand; [`app`] and [`cli`] parse arguments and pick exit codes.
 
 pub mod app;
@@ -9,6 +10,7 @@ pub mod argo;
 pub mod cli;
 pub mod commands;
 pub mod function;
+pub mod gitops;
 pub mod krm;
 pub mod model;
 pub mod render;

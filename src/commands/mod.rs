@@ -1,8 +1,45 @@
 //! One thin adapter per subcommand. Each returns an exit code; none prints errors itself
 //! except through the results it hands back.
 
+pub mod add;
 pub mod function;
+pub mod init;
+pub mod install;
+pub mod render;
 pub mod schema;
+
+/// Why a file-writing command failed: one line per problem (each already naming its file,
+/// object or field, and what would be valid), and the exit code. `app` prints them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The exit code.
+    pub code: i32,
+    /// The problems, one line each, starting with their severity (`error: …`).
+    pub lines: Vec<String>,
+}
+
+impl Failure {
+    /// Errors in the input (exit 1), one line each.
+    pub fn input<S: std::fmt::Display>(problems: impl IntoIterator<Item = S>) -> Self {
+        Failure { code: exit::INPUT, lines: problems.into_iter().map(|p| format!("error: {p}")).collect() }
+    }
+
+    /// One error in the input (exit 1).
+    pub fn one(problem: impl std::fmt::Display) -> Self {
+        Failure::input([problem])
+    }
+}
+
+/// A command's outcome.
+pub type Outcome = Result<(), Failure>;
+
+/// Writes a line of a command's report to stdout. A closed pipe is not an error.
+fn say(out: &mut dyn std::io::Write, line: impl std::fmt::Display) -> Outcome {
+    match writeln!(out, "{line}") {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::one(format!("cannot write the output: {e}"))),
+        _ => Ok(()),
+    }
+}
 
 /// Exit codes, one table for the whole program (also in `--help` and the README).
 pub mod exit {

@@ -2,6 +2,7 @@
 //! objects, in one canonical order so the same input always gives the same bytes.
 
 use super::mode::{Mode, PATH_ANNOTATIONS};
+use super::tripwire;
 use crate::krm::Object;
 use crate::render::GENERATED_FROM;
 use crate::validate::is_pipewright;
@@ -32,7 +33,7 @@ pub(super) fn assemble(mode: Mode, input: Vec<Object>, generated: Vec<Object>) -
         }
         let spec = is_pipewright(&item);
         match mode {
-            Mode::Kustomize if spec => continue,
+            Mode::Kustomize if spec || tripwire::is_tripwire(&item) => continue,
             Mode::Kustomize => item.remove_annotations(&KUSTOMIZE_IDS),
             Mode::Kpt if spec => item.set_annotation(LOCAL_CONFIG, "true"),
             Mode::Kpt => {}

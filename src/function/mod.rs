@@ -4,8 +4,9 @@
 
 mod assemble;
 mod mode;
+pub mod tripwire;
 
-pub use assemble::generated_path;
+pub use assemble::{LOCAL_CONFIG, generated_path, object_file};
 pub use mode::Mode;
 
 use crate::krm::{Object, ResourceList, ResultItem, Severity};

@@ -91,6 +91,7 @@ fn assert_complete_and_valid(docs: &[Value]) {
     assert_eq!(ids.len(), docs.len(), "duplicate ids in the build");
     for doc in docs {
         assert!(!doc["apiVersion"].as_str().unwrap_or("").starts_with("pipewright.dev/"), "a spec object reached the output: {}", id(doc));
+        assert_ne!(doc["kind"], "PipewrightDidNotRun", "the guard's tripwire reached the output");
         let annotations = doc["metadata"]["annotations"].as_object();
         for key in ["internal.config.kubernetes.io/id", "config.k8s.io/id", "config.kubernetes.io/local-config"] {
             assert!(annotations.is_none_or(|a| !a.contains_key(key)), "{} carries {key}", id(doc));
@@ -187,11 +188,16 @@ fn generators_and_transformer_build_the_same_objects() {
 }
 
 #[test]
-fn without_enable_exec_kustomize_renders_no_pipelines() {
-    // kustomize skips exec functions silently and exits 0: the reason the scaffold needs a guard.
-    let run = support::run_in(&support::kustomize(), &["build", "argo"], b"", &support::root());
-    let generated = documents(&run.stdout).iter().filter(|d| d["kind"] == "WorkflowTemplate").count();
-    assert_eq!(generated, 0, "kustomize ran the function without --enable-exec?");
+fn without_enable_exec_the_guard_fires() {
+    // kustomize skips exec functions silently and exits 0; the tree's tripwire stays in the
+    // output, where every API server rejects it, instead of an apply with no pipelines.
+    let run = support::run_in(&support::kustomize(), &["build", "--enable-alpha-plugins", "argo"], b"", &support::root());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let docs = documents(&run.stdout);
+    assert_eq!(docs.iter().filter(|d| d["kind"] == "WorkflowTemplate").count(), 0, "kustomize ran the function without --enable-exec?");
+    let tripwires: Vec<&Value> = docs.iter().filter(|d| d["kind"] == "PipewrightDidNotRun").collect();
+    assert_eq!(tripwires.len(), 1, "the guard did not fire: {:?}", docs.iter().map(id).collect::<Vec<_>>());
+    assert_eq!(tripwires[0]["apiVersion"], "v1");
 }
 
 /// The digest the build records reaches the image scan and the provenance steps; the library

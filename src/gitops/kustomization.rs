@@ -1,0 +1,110 @@
+//! Edits a kustomization's text in place: adds an entry to its top-level `resources:` list and
+//! keeps every other byte (entries, comments, blank lines, key order) as it was. A YAML round
+//! trip would drop the comments that teams keep in these files.
+
+/// Adds `entry` to the top-level `resources:` list, after its last entry.
+///
+/// Handles a block list (items indented or not, with comments between), `resources: []`, a
+/// one-line flow list, and a missing key (appended at the end). Anything else is an error that
+/// says how to write the list.
+pub fn add_resource(text: &str, entry: &str) -> Result<String, String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some(start) = lines.iter().position(|l| key_value(l, "resources").is_some()) else {
+        let mut out = text.to_owned();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&format!("resources:\n  - {entry}\n"));
+        return Ok(out);
+    };
+    let (value, comment) = split_comment(key_value(lines[start], "resources").unwrap_or(""));
+    let newline = if lines[start].ends_with('\n') { "" } else { "\n" };
+    let replaced = match value {
+        "" => {
+            let (insert_at, indent) = block_end(&lines, start);
+            let mut out: String = lines[..insert_at].concat();
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&format!("{indent}- {entry}\n"));
+            out.push_str(&lines[insert_at..].concat());
+            return Ok(out);
+        }
+        "[]" => format!("resources:{comment}\n  - {entry}\n"),
+        flow if flow.starts_with('[') && flow.ends_with(']') && !flow[1..].contains('[') => {
+            let inner = flow[1..flow.len() - 1].trim();
+            let list = if inner.is_empty() { format!("[{entry}]") } else { format!("[{inner}, {entry}]") };
+            format!("resources: {list}{comment}{newline}")
+        }
+        _ => return Err("its `resources:` is neither a block list nor a one-line list: write it as a block list (`resources:` then `  - file.yaml` lines)".into()),
+    };
+    let mut out: String = lines[..start].concat();
+    out.push_str(&replaced);
+    out.push_str(&lines[start + 1..].concat());
+    Ok(out)
+}
+
+/// The value after `key:` when `line` is that top-level key.
+fn key_value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
+    let rest = line.strip_prefix(key)?.trim_start_matches([' ', '\t']);
+    let rest = rest.strip_prefix(':')?;
+    (rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r'])).then(|| rest.trim_end_matches(['\n', '\r']))
+}
+
+/// Splits a value from its trailing `# comment` (kept with its leading space).
+fn split_comment(value: &str) -> (&str, &str) {
+    match value.find(" #").or_else(|| value.find("\t#")) {
+        Some(i) => (value[..i].trim(), &value[i..]),
+        None => (value.trim(), ""),
+    }
+}
+
+/// Where the block list that starts after line `start` ends (the line after its last item),
+/// and the indentation its items use.
+fn block_end(lines: &[&str], start: usize) -> (usize, String) {
+    let mut insert_at = start + 1;
+    let mut indent = "  ".to_owned();
+    for (i, line) in lines.iter().enumerate().skip(start + 1) {
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let blank_or_comment = trimmed.trim().is_empty() || trimmed.starts_with('#');
+        if blank_or_comment {
+            continue;
+        }
+        let indented = line.starts_with([' ', '\t']);
+        if !indented && !trimmed.starts_with("- ") && trimmed.trim_end() != "-" {
+            break; // the next top-level key
+        }
+        if trimmed.starts_with('-') {
+            indent = line[..line.len() - trimmed.len()].to_owned();
+        }
+        insert_at = i + 1;
+    }
+    (insert_at, indent)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::add_resource;
+
+    #[test]
+    fn appends_to_a_block_list_keeping_comments() {
+        let text = "# top\napiVersion: v1\nresources:\n  # the guard\n  - guard.yaml # keep\n  - a.yaml\n\n# transformers\ntransformers:\n  - platform.yaml\n";
+        let out = add_resource(text, "pipelines/b.yaml").unwrap();
+        assert_eq!(out, "# top\napiVersion: v1\nresources:\n  # the guard\n  - guard.yaml # keep\n  - a.yaml\n  - pipelines/b.yaml\n\n# transformers\ntransformers:\n  - platform.yaml\n");
+    }
+
+    #[test]
+    fn keeps_unindented_items_unindented() {
+        let out = add_resource("resources:\n- a.yaml\ntransformers:\n- p.yaml", "b.yaml").unwrap();
+        assert_eq!(out, "resources:\n- a.yaml\n- b.yaml\ntransformers:\n- p.yaml");
+    }
+
+    #[test]
+    fn handles_empty_flow_and_missing_lists() {
+        assert_eq!(add_resource("resources: [] # none yet\nkind: K\n", "a.yaml").unwrap(), "resources: # none yet\n  - a.yaml\nkind: K\n");
+        assert_eq!(add_resource("resources: [x.yaml]\n", "a.yaml").unwrap(), "resources: [x.yaml, a.yaml]\n");
+        assert_eq!(add_resource("kind: K", "a.yaml").unwrap(), "kind: K\nresources:\n  - a.yaml\n");
+        assert_eq!(add_resource("resources:\n  # only a comment\nkind: K\n", "a.yaml").unwrap(), "resources:\n  - a.yaml\n  # only a comment\nkind: K\n");
+        assert!(add_resource("resources: &r\n", "a.yaml").is_err());
+    }
+}

@@ -1,0 +1,231 @@
+//! Commands that write files, tested as whole trees: `init`, `add` and `render` run in temp
+//! dirs, and the resulting tree is snapshotted (missing and extra files both fail).
+
+use super::support::{self, Run, pipewright, read_tree};
+use std::path::Path;
+
+/// The tree under `dir` as one text: each file's path, then its contents. The schemas that
+/// `init` writes are checked against `pipewright schema KIND` and shown by reference, so the
+/// schema itself is reviewed in one snapshot only (`schema.rs`).
+pub fn tree_text(dir: &Path) -> String {
+    let mut out = String::new();
+    for (path, contents) in read_tree(dir) {
+        out.push_str(&format!("=== {path}\n"));
+        match path.strip_prefix("argo/.schemas/").and_then(|f| f.strip_suffix(".json")) {
+            Some(kind) => {
+                let printed = pipewright(&["schema", kind], dir);
+                assert_eq!(printed.code, 0, "{}", printed.stderr);
+                assert_eq!(contents, printed.stdout, "{path} differs from `pipewright schema {kind}`");
+                out.push_str(&format!("(the output of `pipewright schema {kind}`)\n"));
+            }
+            None => out.push_str(&contents),
+        }
+    }
+    out
+}
+
+fn ok(run: Run) -> Run {
+    assert_eq!(run.code, 0, "exit {}:\n{}{}", run.code, run.stdout, run.stderr);
+    run
+}
+
+/// A fresh repo with `init` run in it.
+pub fn initialized() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ok(pipewright(&["init"], dir.path()));
+    dir
+}
+
+/// `add pipeline` with the given name, namespace and toolchain.
+pub fn add(dir: &Path, name: &str, namespace: &str, toolchain: &str) -> Run {
+    let repo = format!("https://github.com/acme/{name}.git");
+    let image = format!("registry.acme.io/{namespace}/{name}");
+    pipewright(&["add", "pipeline", name, "--namespace", namespace, "--repo", &repo, "--toolchain", toolchain, "--image", &image], dir)
+}
+
+#[test]
+fn init_scaffolds_the_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = ok(pipewright(&["init"], dir.path()));
+    insta::assert_snapshot!("init_stdout", run.stdout);
+    insta::assert_snapshot!("init_tree", tree_text(dir.path()));
+    for (path, contents) in read_tree(dir.path()) {
+        if contents.contains("apiVersion: pipewright.dev/") {
+            assert!(contents.starts_with("# yaml-language-server: $schema="), "{path} does not start with the schema line");
+        }
+    }
+}
+
+#[test]
+fn init_into_a_named_dir_from_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(pipewright(&["init", "repo"], dir.path()));
+    let run = ok(pipewright(&["init", "repo"], dir.path()));
+    assert!(run.stdout.contains("unchanged repo/argo/workflows/platform.yaml"), "{}", run.stdout);
+    assert!(dir.path().join("repo/argo/kustomization.yaml").is_file());
+}
+
+#[test]
+fn init_twice_changes_nothing() {
+    let dir = initialized();
+    let before = read_tree(dir.path());
+    let run = ok(pipewright(&["init"], dir.path()));
+    assert_eq!(before, read_tree(dir.path()));
+    assert!(run.stdout.lines().filter(|l| !l.starts_with("next:")).all(|l| l.starts_with("unchanged ")), "{}", run.stdout);
+}
+
+#[test]
+fn init_overwrites_only_with_force() {
+    let dir = initialized();
+    let platform = dir.path().join("argo/workflows/platform.yaml");
+    let edited = std::fs::read_to_string(&platform).unwrap().replace("failOn: HIGH", "failOn: CRITICAL");
+    std::fs::write(&platform, &edited).unwrap();
+    std::fs::remove_file(dir.path().join("argo/events/README.md")).unwrap();
+
+    let run = ok(pipewright(&["init"], dir.path()));
+    insta::assert_snapshot!("init_keeps_edits_stdout", run.stdout);
+    assert_eq!(std::fs::read_to_string(&platform).unwrap(), edited, "init overwrote an edited file without --force");
+    assert!(dir.path().join("argo/events/README.md").is_file(), "init did not restore a missing file");
+
+    let run = ok(pipewright(&["init", "--force"], dir.path()));
+    assert!(run.stdout.contains("replaced  argo/workflows/platform.yaml"), "{}", run.stdout);
+    assert!(std::fs::read_to_string(&platform).unwrap().contains("failOn: HIGH"));
+}
+
+#[test]
+fn add_writes_the_spec_and_keeps_the_kustomization_comments() {
+    let dir = initialized();
+    let kustomization = dir.path().join("argo/workflows/kustomization.yaml");
+    let with_comment = std::fs::read_to_string(&kustomization).unwrap().replace("transformers:", "# a team's own note\ntransformers:");
+    std::fs::write(&kustomization, with_comment).unwrap();
+    let first = ok(add(dir.path(), "payments-api", "team-payments", "node"));
+    insta::assert_snapshot!("add_stdout", first.stdout);
+    // From inside the tree, too: add finds the repo root above the current directory.
+    let inside = dir.path().join("argo/workflows");
+    ok(pipewright(&["add", "pipeline", "ledger", "--repo", "git@github.com:acme/ledger.git", "--toolchain", "go", "--image", "registry.acme.io/ledger"], &inside));
+    insta::assert_snapshot!("add_tree", tree_text(dir.path()));
+}
+
+#[test]
+fn add_refuses_an_existing_name_and_leaves_the_tree_alone() {
+    let dir = initialized();
+    ok(add(dir.path(), "api", "team-a", "node"));
+    let before = read_tree(dir.path());
+    let again = add(dir.path(), "api", "team-a", "go");
+    assert_eq!(again.code, 1);
+    assert_eq!(again.stderr, "pipewright: error: Pipeline/team-a/api: metadata.name: Pipeline/team-a/api is declared twice: each namespace and name may appear only once\n");
+    let other_namespace = add(dir.path(), "api", "team-b", "go");
+    assert_eq!(other_namespace.code, 1);
+    assert_eq!(other_namespace.stderr, "pipewright: error: argo/workflows/pipelines/api.yaml: already exists: choose another name, or edit that file\n");
+    assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
+}
+
+/// The function's own stderr for a ResourceList holding one Pipeline.
+fn function_errors(spec: serde_json::Value) -> String {
+    let list = serde_json::json!({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [spec]});
+    let run = support::function(serde_yaml::to_string(&list).unwrap().as_bytes());
+    assert_eq!(run.code, 1, "the function accepted {list}");
+    run.stderr
+}
+
+#[test]
+fn add_refuses_what_the_function_refuses_with_the_same_messages() {
+    let dir = initialized();
+    let before = read_tree(dir.path());
+    let cases = [
+        ("Payments_API", "team-a", "https://github.com/acme/a.git", "node", Some("registry.acme.io/a")),
+        ("api", "team-a", "https://user:token@github.com/acme/a.git", "node", Some("registry.acme.io/a")),
+        ("api", "team-a", "https://github.com/acme/a.git", "rust", Some("registry.acme.io/a")),
+        ("api", "Team A", "https://github.com/acme/a.git", "go", Some("registry.acme.io/a:1.0")),
+        ("api", "team-a", "https://github.com/acme/a.git", "go", None),
+    ];
+    for (name, namespace, repo, toolchain, image) in cases {
+        let mut args = vec!["add", "pipeline", name, "--namespace", namespace, "--repo", repo, "--toolchain", toolchain];
+        let mut spec = serde_json::json!({"apiVersion": "pipewright.dev/v1alpha1", "kind": "Pipeline",
+            "metadata": {"name": name, "namespace": namespace}, "spec": {"repo": repo, "toolchain": toolchain}});
+        if let Some(image) = image {
+            args.extend(["--image", image]);
+            spec["spec"]["image"] = image.into();
+        }
+        let run = pipewright(&args, dir.path());
+        assert_eq!(run.code, 1, "add accepted {args:?}");
+        assert!(!run.stderr.is_empty());
+        assert_eq!(run.stderr, function_errors(spec), "add and the function disagree on {args:?}");
+    }
+    assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
+}
+
+#[test]
+fn render_writes_one_file_per_object_and_a_kustomization() {
+    let dir = initialized();
+    ok(add(dir.path(), "payments-api", "team-payments", "node"));
+    let run = ok(pipewright(&["render"], dir.path()));
+    assert_eq!(run.stdout, "rendered 12 objects from argo into rendered\n");
+    let rendered = read_tree(&dir.path().join("rendered"));
+    let listing: Vec<&str> = rendered.keys().map(String::as_str).collect();
+    insta::assert_snapshot!("render_tree", format!("{}\n=== kustomization.yaml\n{}", listing.join("\n"), rendered["kustomization.yaml"]));
+    for (path, text) in &rendered {
+        let doc: serde_json::Value = serde_yaml::from_str(text).unwrap();
+        if path != "kustomization.yaml" {
+            let (ns, file) = path.split_once('/').unwrap();
+            assert_eq!(doc["metadata"]["namespace"].as_str().unwrap_or("_cluster"), ns, "{path}");
+            assert_eq!(format!("{}_{}.yaml", doc["kind"].as_str().unwrap().to_lowercase(), doc["metadata"]["name"].as_str().unwrap()), file, "{path}");
+        }
+    }
+}
+
+#[test]
+fn render_writes_nothing_when_the_input_is_wrong() {
+    let dir = initialized();
+    ok(add(dir.path(), "api", "team-a", "node"));
+    ok(pipewright(&["render"], dir.path()));
+    let good = read_tree(&dir.path().join("rendered"));
+    let spec = dir.path().join("argo/workflows/pipelines/api.yaml");
+    std::fs::write(&spec, std::fs::read_to_string(&spec).unwrap().replace("toolchain: node", "toolchain: nodejs")).unwrap();
+    let run = pipewright(&["render"], dir.path());
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr, "pipewright: error: Pipeline/team-a/api: spec.toolchain: unknown value \"nodejs\", did you mean \"node\"? (valid: \"node\", \"python\", \"go\")\n");
+    assert_eq!(good, read_tree(&dir.path().join("rendered")), "a failed render changed the rendered tree");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
+}
+
+#[test]
+fn render_refuses_a_directory_it_did_not_write() {
+    let dir = initialized();
+    std::fs::create_dir_all(dir.path().join("manifests")).unwrap();
+    std::fs::write(dir.path().join("manifests/keep.yaml"), "precious: true\n").unwrap();
+    let run = pipewright(&["render", "--out", "manifests"], dir.path());
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("manifests exists and was not written by `pipewright render`"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(dir.path().join("manifests/keep.yaml")).unwrap(), "precious: true\n");
+}
+
+#[test]
+fn render_reports_what_it_cannot_reproduce() {
+    let dir = initialized();
+    let kustomization = dir.path().join("argo/kustomization.yaml");
+    let text = std::fs::read_to_string(&kustomization).unwrap() + "namePrefix: prod-\nresources2: []\n";
+    std::fs::write(&kustomization, text).unwrap();
+    let run = pipewright(&["render"], dir.path());
+    assert_eq!(run.code, 1);
+    insta::assert_snapshot!("render_unsupported_stderr", run.stderr);
+    assert!(!dir.path().join("rendered").exists());
+}
+
+#[test]
+fn install_copies_the_running_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = ok(pipewright(&["install", "tools/bin"], dir.path()));
+    assert_eq!(run.stdout, "installed tools/bin/pipewright\n");
+    let installed = dir.path().join("tools/bin/pipewright");
+    assert_eq!(std::fs::read(&installed).unwrap(), std::fs::read(support::bin()).unwrap());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&installed).unwrap().permissions().mode() & 0o777, 0o755);
+    }
+    let version = support::run_in(&installed, &["--version"], b"", dir.path());
+    assert_eq!(version.code, 0);
+    assert!(version.stdout.starts_with("pipewright "), "{}", version.stdout);
+}

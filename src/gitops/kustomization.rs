@@ -18,7 +18,7 @@ pub fn add_resource(text: &str, entry: &str) -> Result<String, String> {
         return Ok(out);
     };
     let (value, comment) = split_comment(key_value(lines[start], "resources").unwrap_or(""));
-    let newline = if lines[start].ends_with('\n') { "" } else { "\n" };
+    let newline = if lines[start].ends_with('\n') { "\n" } else { "" };
     let replaced = match value {
         "" => {
             let (insert_at, indent) = block_end(&lines, start);

@@ -9,9 +9,11 @@ use std::collections::BTreeMap;
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SpecMeta {
     /// The object's name: a DNS-1123 label of at most 63 characters.
+    #[schemars(example = &"payments-api")]
     pub name: String,
     /// The namespace the generated objects live in (namespaced kinds only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"team-payments")]
     pub namespace: Option<String>,
     /// Labels, copied onto nothing: they describe the spec object itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -285,6 +285,7 @@ pub struct StepOverride {
     pub command: Option<Vec<String>>,
     /// The container image to run the command in, instead of the platform's toolchain image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"node:22-bookworm-slim")]
     pub image: Option<String>,
 }
 
@@ -308,7 +309,9 @@ pub struct Notify {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretKey {
     /// The Secret's name.
+    #[schemars(example = &"ci-webhook")]
     pub secret_name: String,
     /// The key inside the Secret.
+    #[schemars(example = &"url")]
     pub key: String,
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Expands into versioned ClusterWorkflowTemplates that every Pipeline calls.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(example = example_platform())]
 pub struct Platform {
     /// Always `pipewright.dev/v1alpha1`.
     #[schemars(extend("const" = "pipewright.dev/v1alpha1"))]
@@ -21,6 +22,15 @@ pub struct Platform {
     /// Settings for the library. Every field has a default, so `spec: {}` is a complete Platform.
     #[serde(default)]
     pub spec: PlatformSpec,
+}
+
+fn example_platform() -> serde_json::Value {
+    serde_json::json!({
+        "apiVersion": "pipewright.dev/v1alpha1",
+        "kind": "Platform",
+        "metadata": {"name": "platform"},
+        "spec": {"registry": {"credentialsSecret": "registry-credentials"}, "scan": {"failOn": "HIGH"}}
+    })
 }
 
 /// Library settings.
@@ -126,6 +136,7 @@ pub struct RegistrySettings {
     /// The `kubernetes.io/dockerconfigjson` Secret, present in every pipeline namespace, that
     /// holds the push credentials. Default: `registry-credentials`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"registry-credentials")]
     pub credentials_secret: Option<String>,
 }
 

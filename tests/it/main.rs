@@ -10,6 +10,7 @@ mod hardening;
 mod kpt;
 mod kustomize;
 mod rbac_checks;
+mod schema;
 mod sensor_filters;
 mod splicing;
 mod supply_chain;

@@ -2,6 +2,7 @@
 //! binary (and the real kustomize and kpt where the topic needs them).
 
 mod argo_checks;
+mod argocd;
 mod cases;
 mod determinism;
 mod events_checks;

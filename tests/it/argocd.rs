@@ -1,0 +1,96 @@
+//! `deploy/argocd` builds with the real kustomize into the objects Argo CD needs to run
+//! pipewright: argocd-cm's build options, the repo-server's initContainer and PATH mount, the
+//! example Application, and (with the `cmp` component) the plugin sidecar and its config.
+//! The upstream install is swapped for `tests/fixtures/argocd-install.yaml` (no network).
+
+use super::support::{self, documents, id, run_in};
+use serde_json::Value;
+use std::path::Path;
+
+/// Copies deploy/argocd into `to`, with the upstream install replaced by the local fixture.
+fn offline_copy(to: &Path, with_cmp: bool) {
+    support::copy_tree(&support::root().join("deploy/argocd"), to);
+    std::fs::copy(support::root().join("tests/fixtures/argocd-install.yaml"), to.join("argocd-install.yaml")).unwrap();
+    let path = to.join("kustomization.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let remote: Vec<&str> = text.lines().filter(|l| l.contains("/manifests/install.yaml")).collect();
+    assert_eq!(remote.len(), 1, "deploy/argocd should list Argo CD's install once: {remote:?}");
+    let mut text = text.replace(remote[0], "  - argocd-install.yaml");
+    if with_cmp {
+        text = text.replace("# components:\n#   - cmp", "components:\n  - cmp");
+        assert!(text.contains("components:\n  - cmp"), "the cmp component is no longer offered as a comment");
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+fn build(with_cmp: bool) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    offline_copy(dir.path(), with_cmp);
+    let run = run_in(&support::kustomize(), &["build", dir.path().to_str().unwrap()], b"", dir.path());
+    assert_eq!(run.code, 0, "kustomize build deploy/argocd failed:\n{}", run.stderr);
+    documents(&run.stdout)
+}
+
+fn find<'a>(docs: &'a [Value], wanted: &str) -> &'a Value {
+    docs.iter().find(|d| id(d) == wanted).unwrap_or_else(|| panic!("{wanted} is missing: {:?}", docs.iter().map(id).collect::<Vec<_>>()))
+}
+
+fn named<'a>(list: &'a Value, name: &str) -> &'a Value {
+    list.as_array().into_iter().flatten().find(|c| c["name"] == name).unwrap_or_else(|| panic!("no {name} in {list}"))
+}
+
+/// Every volume a container of the pod mounts is declared by the pod.
+fn assert_mounts_resolve(pod: &Value) {
+    let volumes: Vec<&str> = pod["volumes"].as_array().unwrap().iter().map(|v| v["name"].as_str().unwrap()).collect();
+    for container in pod["initContainers"].as_array().into_iter().chain(pod["containers"].as_array()).flatten() {
+        for mount in container["volumeMounts"].as_array().into_iter().flatten() {
+            assert!(volumes.contains(&mount["name"].as_str().unwrap()), "{} mounts undeclared volume {}", container["name"], mount["name"]);
+        }
+    }
+}
+
+#[test]
+fn deploy_argocd_runs_pipewright_through_kustomize_exec() {
+    let docs = build(false);
+    let ids: Vec<String> = docs.iter().map(id).collect();
+    assert_eq!(ids, ["ConfigMap/argocd/argocd-cm", "Deployment/argocd/argocd-repo-server", "Application/argocd/ci-pipelines"]);
+
+    let cm = find(&docs, "ConfigMap/argocd/argocd-cm");
+    assert_eq!(cm["data"]["kustomize.buildOptions"], "--enable-alpha-plugins --enable-exec");
+    assert_eq!(cm["metadata"]["labels"]["app.kubernetes.io/part-of"], "argocd", "the patch replaced argocd-cm instead of merging");
+
+    let pod = &find(&docs, "Deployment/argocd/argocd-repo-server")["spec"]["template"]["spec"];
+    let init = named(&pod["initContainers"], "install-pipewright");
+    assert_eq!(init["image"], "ghcr.io/pipewright/pipewright:0.1.0");
+    assert_eq!(init["command"], serde_json::json!(["/pipewright", "install", "/opt/pipewright"]));
+    named(&pod["initContainers"], "copyutil");
+    let repo_server = named(&pod["containers"], "argocd-repo-server");
+    let mount = named(&repo_server["volumeMounts"], "pipewright-bin");
+    assert_eq!((mount["mountPath"].as_str(), mount["subPath"].as_str()), (Some("/usr/local/bin/pipewright"), Some("pipewright")));
+    named(&repo_server["volumeMounts"], "var-files");
+    assert_mounts_resolve(pod);
+
+    let app = find(&docs, "Application/argocd/ci-pipelines");
+    assert_eq!(app["spec"]["source"]["path"], "argo");
+    assert!(app["spec"]["source"].get("plugin").is_none(), "the exec route needs no plugin");
+}
+
+#[test]
+fn deploy_argocd_cmp_component_adds_the_plugin_sidecar() {
+    let docs = build(true);
+    let plugin_cm = find(&docs, "ConfigMap/argocd/pipewright-cmp-plugin");
+    let plugin: Value = serde_yaml::from_str(plugin_cm["data"]["plugin.yaml"].as_str().unwrap()).unwrap();
+    assert_eq!((plugin["apiVersion"].as_str(), plugin["kind"].as_str()), (Some("argoproj.io/v1alpha1"), Some("ConfigManagementPlugin")));
+    assert_eq!(plugin["metadata"]["name"], "pipewright");
+    assert_eq!(plugin["spec"]["generate"]["command"], serde_json::json!(["kustomize", "build", "--enable-alpha-plugins", "--enable-exec", "."]));
+
+    let pod = &find(&docs, "Deployment/argocd/argocd-repo-server")["spec"]["template"]["spec"];
+    let sidecar = named(&pod["containers"], "pipewright-cmp");
+    assert_eq!(sidecar["command"], serde_json::json!(["/var/run/argocd/argocd-cmp-server"]));
+    assert_eq!(sidecar["securityContext"]["runAsNonRoot"], true);
+    let config = named(&sidecar["volumeMounts"], "pipewright-cmp-plugin");
+    assert_eq!(config["mountPath"], "/home/argocd/cmp-server/config/plugin.yaml");
+    named(&sidecar["volumeMounts"], "pipewright-bin");
+    named(&pod["containers"], "argocd-repo-server");
+    assert_mounts_resolve(pod);
+}

@@ -94,3 +94,17 @@ fn deploy_argocd_cmp_component_adds_the_plugin_sidecar() {
     named(&pod["containers"], "argocd-repo-server");
     assert_mounts_resolve(pod);
 }
+
+#[test]
+fn the_image_holds_the_binary_where_the_init_container_runs_it() {
+    // The Dockerfile cannot be built here (no Docker engine): check what the manifests rely on.
+    let dockerfile = std::fs::read_to_string(support::root().join("Dockerfile")).unwrap();
+    let last_stage = dockerfile.rsplit("\nFROM ").next().unwrap();
+    assert!(last_stage.starts_with("gcr.io/distroless/static"), "the final stage is not distroless static: {last_stage}");
+    assert!(last_stage.contains("\nUSER 65532:65532\n"), "the image does not run as non-root");
+    assert!(last_stage.contains("\nENTRYPOINT [\"/pipewright\"]"), "the entrypoint is not the function");
+    let patch: Value = serde_yaml::from_str(&std::fs::read_to_string(support::root().join("deploy/argocd/repo-server.yaml")).unwrap()).unwrap();
+    let init = named(&patch["spec"]["template"]["spec"]["initContainers"], "install-pipewright");
+    assert_eq!(init["command"][0], "/pipewright");
+    assert_eq!(init["command"][1], "install");
+}

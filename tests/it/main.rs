@@ -6,6 +6,7 @@ mod argocd;
 mod cases;
 mod determinism;
 mod events_checks;
+mod functions;
 mod gitops;
 mod hardening;
 mod kpt;

@@ -53,19 +53,19 @@ fn finish(outcome: Outcome) -> i32 {
 }
 
 /// The repo root: the given one, or the nearest around the current directory.
-fn repo_root(given: Option<PathBuf>) -> Result<PathBuf, Failure> {
+fn repo_root(given: Option<PathBuf>, hint: &str) -> Result<PathBuf, Failure> {
     if let Some(dir) = given {
         return Ok(dir);
     }
     let cwd = std::env::current_dir().map_err(|e| Failure::one(format!("cannot read the current directory: {e}")))?;
     gitops::find_root(&cwd).ok_or_else(|| {
-        Failure::one(format!("no {} here or above: run `pipewright init` first, or pass the repo root with --dir", gitops::WORKFLOWS_KUSTOMIZATION))
+        Failure::one(format!("no {} here or above: run `pipewright init` first, or {hint}", gitops::WORKFLOWS_KUSTOMIZATION))
     })
 }
 
 fn add_pipeline(args: AddPipelineArgs) -> Result<commands::add::PipelineRequest, Failure> {
     Ok(commands::add::PipelineRequest {
-        root: repo_root(args.dir)?,
+        root: repo_root(args.dir, "pass the repo root with --dir")?,
         name: args.name,
         namespace: args.namespace,
         repo: args.repo,
@@ -77,7 +77,7 @@ fn add_pipeline(args: AddPipelineArgs) -> Result<commands::add::PipelineRequest,
 fn render_request(args: RenderArgs) -> Result<commands::render::Request, Failure> {
     let dir = match args.dir {
         Some(dir) => dir,
-        None => repo_root(None)?.join(gitops::ARGO_DIR),
+        None => repo_root(None, "name the tree to render: `pipewright render DIR`")?.join(gitops::ARGO_DIR),
     };
     let dir = std::fs::canonicalize(&dir).map_err(|e| Failure::one(format!("{}: {e}", dir.display())))?;
     let out = args.out.unwrap_or_else(|| dir.parent().unwrap_or(Path::new(".")).join("rendered"));

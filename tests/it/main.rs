@@ -4,6 +4,7 @@
 mod argo_checks;
 mod argocd;
 mod cases;
+mod cli;
 mod determinism;
 mod events_checks;
 mod functions;

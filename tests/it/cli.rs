@@ -1,0 +1,39 @@
+//! CLI cases as data: `tests/cli/<case>/cmd` holds the arguments (one per line), an optional
+//! `setup` holds pipewright commands run first in the same empty directory (one per line,
+//! space-separated), and `expected.snap` holds the exit code, stdout and stderr exactly.
+
+use super::support::pipewright;
+use std::path::Path;
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path).map(|t| t.lines().map(str::to_owned).collect()).unwrap_or_default()
+}
+
+#[test]
+fn cli_cases() {
+    let mut count = 0;
+    insta::glob!("../cli", "*/cmd", |path| {
+        count += 1;
+        let case = path.parent().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        for step in lines(&case.join("setup")) {
+            let args: Vec<&str> = step.split_whitespace().collect();
+            let run = pipewright(&args, dir.path());
+            assert_eq!(run.code, 0, "{}: setup `{step}` failed: {}", case.display(), run.stderr);
+        }
+        let args = lines(path);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = pipewright(&args, dir.path());
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(case);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.remove_snapshot_suffix();
+        settings.set_input_file(path);
+        settings.bind(|| {
+            insta::assert_snapshot!("expected", format!("$ pipewright {}\nexit: {}\n--- stdout\n{}--- stderr\n{}", args.join(" "), run.code, run.stdout, run.stderr));
+        });
+        let expected_code = if args.iter().any(|a| a.contains("help")) || case.ends_with("render-check-up-to-date") { 0 } else if run.stderr.starts_with("pipewright: error:") { 1 } else { 2 };
+        assert_eq!(run.code, expected_code, "{}: {}", case.display(), run.stderr);
+    });
+    assert!(count >= 10, "only {count} CLI cases");
+}

@@ -1,24 +1,12 @@
 //! The function's catalog entry (`functions/pipewright`): its example packages build with the
 //! real kustomize (transformer and generators alike) and kpt, and its metadata names them.
 
+use super::kustomize::expected_ids;
 use super::support::{self, documents, id, kustomize_build, run_in};
 use std::collections::BTreeSet;
 
-const LIBRARY: [&str; 7] = ["git", "node", "python", "go", "security", "image", "notify"];
-
 fn examples() -> std::path::PathBuf {
     support::root().join("functions/pipewright/examples")
-}
-
-fn expected(pipelines: &[(&str, &str)]) -> BTreeSet<String> {
-    let mut ids: BTreeSet<String> = LIBRARY.iter().map(|f| format!("ClusterWorkflowTemplate/pipewright-v1-{f}")).collect();
-    for (ns, name) in pipelines {
-        for kind in ["WorkflowTemplate", "ServiceAccount", "Role", "RoleBinding"] {
-            ids.insert(format!("{kind}/{ns}/{name}"));
-        }
-        ids.insert(format!("Secret/{ns}/{name}.service-account-token"));
-    }
-    ids
 }
 
 #[test]
@@ -28,7 +16,7 @@ fn kustomize_examples_build() {
         assert_eq!(run.code, 0, "{example}: {}", run.stderr);
         let docs = documents(&run.stdout);
         let ids: BTreeSet<String> = docs.iter().map(id).collect();
-        assert_eq!(ids, expected(&pipelines), "{example}");
+        assert_eq!(ids, expected_ids(&["v1"], &pipelines), "{example}");
         assert_eq!(ids.len(), docs.len(), "{example}: duplicates");
     }
 }
@@ -43,7 +31,7 @@ fn kpt_example_renders_and_is_idempotent() {
     assert_eq!(first.code, 0, "{}{}", first.stdout, first.stderr);
     let after = support::read_tree(dir.path());
     let generated: BTreeSet<String> = after.keys().filter_map(|k| k.strip_prefix("generated/")).map(str::to_owned).collect();
-    let wanted: BTreeSet<String> = expected(&[("team-risk", "fraud-model")])
+    let wanted: BTreeSet<String> = expected_ids(&["v1"], &[("team-risk", "fraud-model")])
         .iter()
         .map(|i| {
             let parts: Vec<&str> = i.split('/').collect();

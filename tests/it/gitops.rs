@@ -3,6 +3,7 @@
 //! fire when kustomize runs without `--enable-exec`.
 
 use super::argo_checks;
+use super::kustomize::expected_ids;
 use super::support::{self, documents, id, pipewright, run_in};
 use super::tree::{add, initialized};
 use serde_json::Value;
@@ -33,16 +34,7 @@ fn init_add_build_render_check_and_guard() {
     assert_eq!(build.code, 0, "{}", build.stderr);
     let docs = documents(&build.stdout);
     let ids: BTreeSet<String> = docs.iter().map(id).collect();
-    let mut expected: BTreeSet<String> = ["git", "node", "python", "go", "security", "image", "notify"]
-        .iter()
-        .map(|f| format!("ClusterWorkflowTemplate/pipewright-v1-{f}"))
-        .collect();
-    for (ns, name) in [("team-payments", "payments-api"), ("team-risk", "fraud-model")] {
-        for kind in ["WorkflowTemplate", "ServiceAccount", "Role", "RoleBinding"] {
-            expected.insert(format!("{kind}/{ns}/{name}"));
-        }
-        expected.insert(format!("Secret/{ns}/{name}.service-account-token"));
-    }
+    let expected = expected_ids(&["v1"], &[("team-payments", "payments-api"), ("team-risk", "fraud-model")]);
     assert_eq!(ids, expected, "the build's objects");
     assert_eq!(ids.len(), docs.len(), "duplicate objects");
     if let Some(shared) = support::shared_argo() {

@@ -1,26 +1,7 @@
 //! kpt: `kpt fn eval --exec` writes generated objects into the package, keeps the specs as
 //! local-config files, and a second run changes nothing. Skipped when kpt is absent.
 
-use super::support::{self, run_in};
-use std::collections::BTreeMap;
-use std::path::Path;
-
-fn snapshot(dir: &Path) -> BTreeMap<String, String> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path.strip_prefix(dir).unwrap().display().to_string();
-                files.insert(rel, std::fs::read_to_string(&path).unwrap());
-            }
-        }
-    }
-    files
-}
+use super::support::{self, read_tree, run_in};
 
 fn package() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -41,7 +22,7 @@ fn kpt_fn_eval_generates_into_the_package_and_is_idempotent() {
     let args = ["fn", "eval", pkg.path().to_str().unwrap(), "--exec", bin.to_str().unwrap()];
     let first = run_in(&kpt, &args, b"", &support::root());
     assert_eq!(first.code, 0, "kpt fn eval failed:\n{}{}", first.stdout, first.stderr);
-    let after_first = snapshot(pkg.path());
+    let after_first = read_tree(pkg.path());
     let wt = after_first.get("generated/team-payments/workflowtemplate_payments-api.yaml").expect("generated WorkflowTemplate file");
     assert!(wt.contains("kind: WorkflowTemplate") && wt.contains("templateRef:"), "{wt}");
     assert!(after_first.contains_key("generated/_cluster/clusterworkflowtemplate_pipewright-v1-git.yaml"));
@@ -53,13 +34,13 @@ fn kpt_fn_eval_generates_into_the_package_and_is_idempotent() {
     assert!(spec.contains("config.kubernetes.io/local-config: \"true\"") || spec.contains("config.kubernetes.io/local-config: 'true'"), "{spec}");
     let second = run_in(&kpt, &args, b"", &support::root());
     assert_eq!(second.code, 0, "second kpt fn eval failed:\n{}", second.stderr);
-    assert_eq!(after_first, snapshot(pkg.path()), "a second run changed the package");
+    assert_eq!(after_first, read_tree(pkg.path()), "a second run changed the package");
 
     // Deleting a spec prunes its generated objects.
     std::fs::remove_file(pkg.path().join("pipelines/ledger.yaml")).unwrap();
     let third = run_in(&kpt, &args, b"", &support::root());
     assert_eq!(third.code, 0, "{}", third.stderr);
-    let after_delete = snapshot(pkg.path());
+    let after_delete = read_tree(pkg.path());
     assert!(!after_delete.keys().any(|k| k.contains("ledger")), "ledger's objects survived: {:?}", after_delete.keys());
     assert!(after_delete.contains_key("generated/team-payments/workflowtemplate_payments-api.yaml"));
 }

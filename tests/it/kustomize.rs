@@ -33,15 +33,17 @@ const TRIGGERED: [(&str, &str); 3] = [("team-payments", "payments-api"), ("team-
 /// One Team per namespace, and whether it receives the namespace's webhooks.
 const TEAMS: [(&str, &str, bool); 3] = [("team-payments", "payments", true), ("team-risk", "risk", true), ("team-web", "web", false)];
 
-fn expected_ids() -> BTreeSet<String> {
+/// The objects a build emits for a Platform that installs the library `versions` and for these
+/// pipelines (with a cache claim unless listed in `WITHOUT_CACHE`), as `Kind/namespace/name`.
+pub fn expected_ids(versions: &[&str], pipelines: &[(&str, &str)]) -> BTreeSet<String> {
     let mut ids: BTreeSet<String> =
-        VERSIONS.iter().flat_map(|v| LIBRARY.iter().map(move |f| format!("ClusterWorkflowTemplate/pipewright-{v}-{f}"))).collect();
-    for (ns, name) in PIPELINES {
+        versions.iter().flat_map(|v| LIBRARY.iter().map(move |f| format!("ClusterWorkflowTemplate/pipewright-{v}-{f}"))).collect();
+    for (ns, name) in pipelines {
         for kind in ["WorkflowTemplate", "ServiceAccount", "Role", "RoleBinding"] {
             ids.insert(format!("{kind}/{ns}/{name}"));
         }
         ids.insert(format!("Secret/{ns}/{name}.service-account-token"));
-        if !WITHOUT_CACHE.contains(&name) {
+        if !WITHOUT_CACHE.contains(name) {
             ids.insert(format!("PersistentVolumeClaim/{ns}/{name}-cache"));
         }
     }
@@ -74,7 +76,7 @@ fn build(dir: &Path) -> (String, Vec<Value>) {
 
 fn assert_complete_and_valid(docs: &[Value]) {
     let ids: BTreeSet<String> = docs.iter().map(id).collect();
-    let expected = expected_ids();
+    let expected = expected_ids(&VERSIONS, &PIPELINES);
     let missing: Vec<_> = expected.difference(&ids).collect();
     assert!(missing.is_empty(), "missing from the build: {missing:?}");
     let unexpected: Vec<_> = ids.difference(&expected).collect();

@@ -72,7 +72,7 @@ pub fn diff(committed: &Files, fresh: &Files, label: &str) -> String {
         if old == new {
             continue;
         }
-        let name = format!("{label}/{path}");
+        let name = format!("{}/{path}", label.trim_start_matches('/'));
         let from = if old.is_some() { format!("a/{name}") } else { "/dev/null".into() };
         let to = if new.is_some() { format!("b/{name}") } else { "/dev/null".into() };
         let text = similar::TextDiff::from_lines(old.map_or("", String::as_str), new.map_or("", String::as_str));

@@ -51,4 +51,20 @@ mod tests {
         assert!(is_tripwire(&objects[0]));
         assert_eq!(objects[0].name(), NAME);
     }
+
+    fn run(tripwire: Object) -> Vec<Object> {
+        let list = crate::krm::ResourceList { items: vec![tripwire], ..Default::default() };
+        crate::function::process(list).list.items
+    }
+
+    #[test]
+    fn kustomize_builds_drop_it_and_kpt_packages_keep_it() {
+        let tripwire = parse_objects(FILE.as_bytes(), &Limits::default()).unwrap().remove(0);
+        assert!(run(tripwire.clone()).is_empty(), "a kustomize build kept the tripwire");
+        let mut in_package = tripwire;
+        in_package.set_annotation("config.kubernetes.io/path", "guard.yaml");
+        assert_eq!(run(in_package.clone()), vec![in_package], "kpt would delete the guard file");
+        let lookalike = Object::new(serde_json::json!({"apiVersion": "example.com/v1", "kind": KIND, "metadata": {"name": NAME}}));
+        assert_eq!(run(lookalike.clone()), vec![lookalike], "only the core-group tripwire is dropped");
+    }
 }

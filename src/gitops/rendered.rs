@@ -110,11 +110,9 @@ pub fn write(dir: &Path, files: &Files) -> Result<(), String> {
         return Err(format!("cannot write {shown}: {e}"));
     }
     let existed = dir.exists();
-    if existed {
-        if let Err(e) = std::fs::rename(dir, &old) {
-            let _ = std::fs::remove_dir_all(&temp);
-            return Err(format!("cannot replace {shown}: {e}"));
-        }
+    if let Err(e) = if existed { std::fs::rename(dir, &old) } else { Ok(()) } {
+        let _ = std::fs::remove_dir_all(&temp);
+        return Err(format!("cannot replace {shown}: {e}"));
     }
     if let Err(e) = std::fs::rename(&temp, dir) {
         if existed {

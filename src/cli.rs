@@ -65,7 +65,7 @@ pub struct AddPipelineArgs {
     /// The git repository to clone (https://…, ssh://… or git@host:path).
     #[arg(long)]
     pub repo: String,
-    /// The toolchain: node, python or go.
+    /// The toolchain, such as node, python or go (`pipewright schema pipeline` lists every one).
     #[arg(long)]
     pub toolchain: String,
     /// The namespace the pipeline runs in (default: argo).

@@ -40,7 +40,7 @@ resources:
 const WORKFLOWS_KUSTOMIZATION: &str = "\
 # Pipelines and the platform library. pipewright runs once, as the transformer declared in
 # platform.yaml, over every spec listed under `resources:`. Add a project with
-#   pipewright add pipeline NAME --repo URL --toolchain node|python|go --image REPO
+#   pipewright add pipeline NAME --repo URL --toolchain TOOLCHAIN --image REPO
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:

@@ -77,7 +77,8 @@ pub fn pipeline(request: &PipelineRequest, out: &mut dyn std::io::Write) -> Outc
 /// Runs the function's validator on the new spec together with the specs already listed, and
 /// keeps the problems of the new one: its own mistakes, and a name that is already taken.
 fn check(object: &Object, root: &Path) -> Outcome {
-    let existing = tree::collect(&root.join("argo/workflows"), tree::Strictness::Lenient).unwrap_or_default();
+    // The whole argo/ tree: a name is taken wherever in the build its spec is listed.
+    let existing = tree::collect(&root.join(crate::gitops::ARGO_DIR), tree::Strictness::Lenient).unwrap_or_default();
     let mut specs: Vec<&Object> = existing.iter().filter(|o| is_pipewright(o)).collect();
     specs.push(object);
     let validated = validate::validate(&specs);

@@ -105,12 +105,18 @@ without its pipelines. Keep it.
 const EVENTS_README: &str = "\
 # argo/events
 
-Argo Events objects that start pipelines: EventSources, EventBus and Sensors. List each file
-under `resources:` in `kustomization.yaml`; they are applied as they are.
+What starts pipelines. One `Team` per team namespace goes under `teams/`, listed under
+`generators:` in `kustomization.yaml` (each carries the same `config.kubernetes.io/function`
+annotation as `../workflows/platform.yaml`). A Team expands into its members' Argo Server SSO
+access and, with `spec.events`, the namespace's EventSource and EventBus. Each triggered
+`Pipeline` (in `../workflows`) brings its own Sensor. Hand-written Argo Events objects go under
+`resources:`, and are applied as they are.
 ";
 
 const EVENTS_KUSTOMIZATION: &str = "\
-# Argo Events objects (EventSources, EventBus, Sensors) that start pipelines.
+# What starts pipelines: one Team per team namespace, each a generator, e.g.
+#   generators:
+#     - teams/payments.yaml
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources: []

@@ -48,3 +48,33 @@ fn every_field_is_described_and_every_kind_has_a_valid_example() {
         assert_eq!(serde_json::from_str::<Value>(&one.stdout).unwrap(), *schema);
     }
 }
+
+#[test]
+fn the_example_trees_editor_schemas_are_current_and_named_by_every_spec() {
+    let schemas = support::root().join("argo/.schemas");
+    for kind in ["pipeline", "platform", "team"] {
+        let run = pipewright(&["schema", kind], &support::root());
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let committed = std::fs::read_to_string(schemas.join(format!("{kind}.json"))).unwrap();
+        let committed: Value = serde_json::from_str(&committed).unwrap();
+        let current: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(committed, current, "argo/.schemas/{kind}.json is stale: run `pipewright init --force` or `pipewright schema {kind}`");
+    }
+    let mut stack = vec![support::root().join("argo")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if !text.contains("apiVersion: pipewright.dev/") {
+                continue;
+            }
+            let first = text.lines().next().unwrap_or("");
+            let target = first.strip_prefix("# yaml-language-server: $schema=").unwrap_or_else(|| panic!("{} names no schema", path.display()));
+            assert!(path.parent().unwrap().join(target).is_file(), "{}: {target} does not exist", path.display());
+        }
+    }
+}

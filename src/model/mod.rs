@@ -39,6 +39,8 @@ impl std::fmt::Display for Origin {
 }
 
 /// One valid spec object.
+// A handful of specs per run and never copied in a hot path: boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Spec {
     /// A valid Platform.

@@ -139,11 +139,11 @@ pub fn validate(objects: &[&Object]) -> Validated {
             let origin = spec.origin().clone();
             if let Some(message) = namespaces::second_team(seen.keys(), &origin) {
                 problems.push(&Path::key(&Path::root(), "metadata.namespace"), message);
-            } else if seen.contains_key(&origin) {
-                problems.push(&Path::key(&Path::root(), "metadata.name"), format!("{origin} is declared twice: each namespace and name may appear only once"));
-            } else {
-                seen.insert(origin, object);
+            } else if let std::collections::btree_map::Entry::Vacant(slot) = seen.entry(origin.clone()) {
+                slot.insert(object);
                 out.specs.push(spec);
+            } else {
+                problems.push(&Path::key(&Path::root(), "metadata.name"), format!("{origin} is declared twice: each namespace and name may appear only once"));
             }
         }
         out.results.append(&mut problems.items);

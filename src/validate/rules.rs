@@ -89,12 +89,15 @@ pub fn git_url(s: &str) -> Result<(), String> {
         return Ok(());
     }
     // scp-like: user@host:path
-    if let Some((user, rest)) = s.split_once('@') {
-        if let Some((host, path)) = rest.split_once(':') {
-            if user_ok(user) && host_port(host) && !path.is_empty() && !path.starts_with('-') && url_chars(path) {
-                return Ok(());
-            }
-        }
+    if let Some((user, rest)) = s.split_once('@')
+        && let Some((host, path)) = rest.split_once(':')
+        && user_ok(user)
+        && host_port(host)
+        && !path.is_empty()
+        && !path.starts_with('-')
+        && url_chars(path)
+    {
+        return Ok(());
     }
     Err(format!("{s:?} is not a git URL: {VALID}"))
 }

@@ -2,7 +2,7 @@
 
 use super::exit;
 use crate::function;
-use crate::krm::{self, Limits, ResourceList, ResultItem, Severity};
+use crate::krm::{self, FieldRef, Limits, ResourceList, ResultItem, Severity};
 use std::io::{Read, Write};
 
 /// Reads a ResourceList from `input`, writes the result to `output` and diagnostics to `errors`.
@@ -11,15 +11,14 @@ pub fn run(input: &mut dyn Read, output: &mut dyn Write, errors: &mut dyn Write)
     let mut bytes = Vec::new();
     // Read one byte past the limit, so oversized input is reported rather than truncated.
     let read = input.take(limits.max_bytes as u64 + 1).read_to_end(&mut bytes);
-    let outcome = match read.map_err(|e| e.to_string()).and_then(|_| krm::parse_resource_list(&bytes, &limits).map_err(|e| e.to_string())) {
+    let parsed = match read {
+        Ok(_) => krm::parse_resource_list(&bytes, &limits).map_err(|e| (e.field_path().to_owned(), e.to_string())),
+        Err(e) => Err((".".to_owned(), format!("cannot read the input: {e}"))),
+    };
+    drop(bytes);
+    let outcome = match parsed {
         Ok(list) => function::process(list),
-        Err(message) => function::Outcome {
-            list: ResourceList {
-                results: vec![ResultItem { resource_ref: None, field: None, file: None, severity: Severity::Error, message }],
-                ..Default::default()
-            },
-            failed: true,
-        },
+        Err((path, message)) => input_error(path, message),
     };
     let mut results = outcome.list.results.clone();
     results.sort();
@@ -34,4 +33,12 @@ pub fn run(input: &mut dyn Read, output: &mut dyn Write, errors: &mut dyn Write)
         }
     }
     if outcome.failed { exit::INPUT } else { exit::OK }
+}
+
+/// An error in the input as a whole: no object to name, so the result points at the field of
+/// the ResourceList at fault (`kind`, `items[2]`), or at its root (`.`) when the text itself
+/// cannot be read.
+fn input_error(path: String, message: String) -> function::Outcome {
+    let result = ResultItem { resource_ref: None, field: Some(FieldRef { path }), file: None, severity: Severity::Error, message };
+    function::Outcome { list: ResourceList { results: vec![result], ..Default::default() }, failed: true }
 }

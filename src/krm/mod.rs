@@ -1,6 +1,7 @@
 //! KRM wire types: the ResourceList that comes in and goes out, its results, and YAML I/O.
 //! The only module that calls the YAML library.
 
+mod decode;
 mod object;
 mod read;
 mod results;

@@ -1,10 +1,14 @@
 //! Reading YAML into objects, with limits on size, nesting and alias expansion.
 
+use super::decode::Budget;
 use super::{Object, RESOURCE_LIST_API_VERSION, ResourceList};
-use serde_json::{Map, Number, Value};
-use serde_yaml::Value as Yaml;
+use serde_json::Value;
 
 /// Bounds on what the reader accepts, so hostile input ends in an error, not in memory exhaustion.
+/// The node budget is counted while decoding, aliases included, so an alias bomb stops at the
+/// limit before it is built. The YAML library adds two limits of its own, which fire first on
+/// some inputs and are reported the same way: nesting deeper than 128 levels, and alias
+/// replays beyond 100 times the document's own size.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// The largest input, in bytes.
@@ -15,9 +19,12 @@ pub struct Limits {
     pub max_nodes: usize,
 }
 
+/// The default node budget: 10,000 Pipelines are about 200,000 nodes.
+const MAX_NODES: usize = 2_000_000;
+
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 64 * 1024 * 1024, max_depth: 64, max_nodes: 20_000_000 }
+        Limits { max_bytes: 64 * 1024 * 1024, max_depth: 64, max_nodes: MAX_NODES }
     }
 }
 
@@ -27,14 +34,9 @@ pub enum ReadError {
     /// Nothing was given.
     #[error("the input is empty: expected a ResourceList (apiVersion: config.kubernetes.io/v1, kind: ResourceList)")]
     Empty,
-    /// The input is larger than the limit.
-    #[error("the input is {size} bytes, over the limit of {limit} bytes")]
-    TooLarge {
-        /// The size given.
-        size: usize,
-        /// The limit.
-        limit: usize,
-    },
+    /// The input is larger than the limit (given in bytes).
+    #[error("the input is larger than the limit of {mib} MiB ({0} bytes): split it into smaller packages", mib = .0 / (1024 * 1024))]
+    TooLarge(usize),
     /// The bytes are not UTF-8.
     #[error("the input is not valid UTF-8 (at byte {0})")]
     NotUtf8(usize),
@@ -42,22 +44,46 @@ pub enum ReadError {
     #[error("the input is not valid YAML: {0}")]
     Syntax(String),
     /// Nesting deeper than the limit.
-    #[error("the input nests deeper than {0} levels")]
+    #[error("the input nests deeper than {0} levels: flatten it")]
     TooDeep(usize),
     /// Too many nodes after aliases were expanded.
-    #[error("the input expands to more than {0} YAML nodes (aliases included)")]
+    #[error("the input holds more than {0} YAML nodes (aliases expanded): split it into smaller packages, or repeat fewer anchors")]
     TooManyNodes(usize),
+    /// The YAML library's own cap on alias replays (100 times the document's size) was hit.
+    #[error("the input's YAML aliases expand to over 100 times its own size (an alias bomb?): write the values out instead of repeating anchors")]
+    AliasExpansion,
     /// A YAML construct that has no JSON equivalent, or a tag.
     #[error("{0}")]
     Unsupported(String),
-    /// The document is not a ResourceList.
-    #[error("{0}")]
-    NotResourceList(String),
+    /// The document is not a ResourceList; `path` is the ResourceList field at fault.
+    #[error("{message}")]
+    NotResourceList {
+        /// The field of the ResourceList at fault, such as `kind` or `items[2]`.
+        path: String,
+        /// What is wrong and what would be valid.
+        message: String,
+    },
+}
+
+impl ReadError {
+    /// Where in the input the problem is, as a field path of the ResourceList. Problems with
+    /// the text as a whole (empty, too large, not UTF-8, not YAML, over a limit) point at its
+    /// root, `.`.
+    pub fn field_path(&self) -> &str {
+        match self {
+            ReadError::NotResourceList { path, .. } => path,
+            _ => ".",
+        }
+    }
+}
+
+fn not_list(path: impl Into<String>, message: impl Into<String>) -> ReadError {
+    ReadError::NotResourceList { path: path.into(), message: message.into() }
 }
 
 fn text<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a str, ReadError> {
     if bytes.len() > limits.max_bytes {
-        return Err(ReadError::TooLarge { size: bytes.len(), limit: limits.max_bytes });
+        return Err(ReadError::TooLarge(limits.max_bytes));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.valid_up_to()))?;
     if text.trim().is_empty() {
@@ -69,19 +95,16 @@ fn text<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a str, ReadError> {
 /// Parses one YAML document into a JSON tree, enforcing the limits.
 pub fn parse_value(bytes: &[u8], limits: &Limits) -> Result<Value, ReadError> {
     let text = text(bytes, limits)?;
-    let yaml: Yaml = serde_yaml::from_str(text).map_err(|e| ReadError::Syntax(e.to_string()))?;
-    let mut budget = limits.max_nodes;
-    convert(yaml, 0, limits, &mut budget)
+    Budget::new(limits).decode(serde_yaml::Deserializer::from_str(text))
 }
 
 /// Parses a stream of YAML documents (a manifest file) into objects, skipping empty documents.
 pub fn parse_objects(bytes: &[u8], limits: &Limits) -> Result<Vec<Object>, ReadError> {
     let text = text(bytes, limits)?;
-    let mut budget = limits.max_nodes;
+    let budget = Budget::new(limits);
     let mut out = Vec::new();
     for doc in serde_yaml::Deserializer::from_str(text) {
-        let yaml = <Yaml as serde::Deserialize>::deserialize(doc).map_err(|e| ReadError::Syntax(e.to_string()))?;
-        match convert(yaml, 0, limits, &mut budget)? {
+        match budget.decode(doc)? {
             Value::Null => {}
             v @ Value::Object(_) => out.push(Object(v)),
             _ => return Err(ReadError::Unsupported("a document is not a mapping (a Kubernetes object)".into())),
@@ -94,12 +117,13 @@ pub fn parse_objects(bytes: &[u8], limits: &Limits) -> Result<Vec<Object>, ReadE
 pub fn parse_resource_list(bytes: &[u8], limits: &Limits) -> Result<ResourceList, ReadError> {
     let value = parse_value(bytes, limits)?;
     let Value::Object(mut map) = value else {
-        return Err(ReadError::NotResourceList("the input is not a mapping: expected a ResourceList".into()));
+        return Err(not_list(".", "the input is not a mapping: expected a ResourceList"));
     };
     let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
     let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     if kind != "ResourceList" || !matches!(api_version, RESOURCE_LIST_API_VERSION | "config.kubernetes.io/v1alpha1") {
-        return Err(ReadError::NotResourceList(format!(
+        let path = if kind == "ResourceList" { "apiVersion" } else { "kind" };
+        return Err(not_list(path, format!(
             "the input is {}, not a ResourceList: expected apiVersion: {RESOURCE_LIST_API_VERSION} and kind: ResourceList",
             describe(api_version, kind)
         )));
@@ -111,15 +135,15 @@ pub fn parse_resource_list(bytes: &[u8], limits: &Limits) -> Result<ResourceList
             .enumerate()
             .map(|(i, v)| match v {
                 Value::Object(_) => Ok(Object(v)),
-                _ => Err(ReadError::NotResourceList(format!("items[{i}] is not a mapping: every item must be a Kubernetes object"))),
+                _ => Err(not_list(format!("items[{i}]"), "not a mapping: every item must be a Kubernetes object")),
             })
             .collect::<Result<_, _>>()?,
-        Some(_) => return Err(ReadError::NotResourceList("items is not a list: expected a list of Kubernetes objects".into())),
+        Some(_) => return Err(not_list("items", "not a list: expected a list of Kubernetes objects")),
     };
     let function_config = match map.remove("functionConfig") {
         None | Some(Value::Null) => None,
         Some(v @ Value::Object(_)) => Some(Object(v)),
-        Some(_) => return Err(ReadError::NotResourceList("functionConfig is not a mapping: expected a Kubernetes object".into())),
+        Some(_) => return Err(not_list("functionConfig", "not a mapping: expected a Kubernetes object")),
     };
     Ok(ResourceList { items, function_config, results: Vec::new() })
 }
@@ -128,62 +152,6 @@ fn describe(api_version: &str, kind: &str) -> String {
     match (api_version, kind) {
         ("", "") => "a mapping with no apiVersion or kind".into(),
         _ => format!("apiVersion: {api_version:?}, kind: {kind:?}"),
-    }
-}
-
-fn convert(yaml: Yaml, depth: usize, limits: &Limits, budget: &mut usize) -> Result<Value, ReadError> {
-    if depth > limits.max_depth {
-        return Err(ReadError::TooDeep(limits.max_depth));
-    }
-    if *budget == 0 {
-        return Err(ReadError::TooManyNodes(limits.max_nodes));
-    }
-    *budget -= 1;
-    Ok(match yaml {
-        Yaml::Null => Value::Null,
-        Yaml::Bool(b) => Value::Bool(b),
-        Yaml::Number(n) => number(&n)?,
-        Yaml::String(s) => Value::String(s),
-        Yaml::Sequence(seq) => {
-            Value::Array(seq.into_iter().map(|v| convert(v, depth + 1, limits, budget)).collect::<Result<_, _>>()?)
-        }
-        Yaml::Mapping(mapping) => {
-            let mut map = Map::with_capacity(mapping.len());
-            for (k, v) in mapping {
-                let key = scalar_key(k)?;
-                map.insert(key, convert(v, depth + 1, limits, budget)?);
-            }
-            Value::Object(map)
-        }
-        Yaml::Tagged(tagged) => {
-            return Err(ReadError::Unsupported(format!(
-                "the YAML tag `{}` is not supported: write the value as a plain or quoted string",
-                tagged.tag
-            )));
-        }
-    })
-}
-
-fn number(n: &serde_yaml::Number) -> Result<Value, ReadError> {
-    if let Some(i) = n.as_i64() {
-        return Ok(Value::Number(i.into()));
-    }
-    if let Some(u) = n.as_u64() {
-        return Ok(Value::Number(u.into()));
-    }
-    n.as_f64()
-        .and_then(Number::from_f64)
-        .map(Value::Number)
-        .ok_or_else(|| ReadError::Unsupported(format!("the number {n} has no JSON equivalent: quote it")))
-}
-
-fn scalar_key(key: Yaml) -> Result<String, ReadError> {
-    match key {
-        Yaml::String(s) => Ok(s),
-        Yaml::Bool(b) => Ok(b.to_string()),
-        Yaml::Number(n) => Ok(n.to_string()),
-        Yaml::Null => Ok("null".into()),
-        _ => Err(ReadError::Unsupported("a mapping key is not a scalar: only string keys are supported".into())),
     }
 }
 
@@ -205,19 +173,45 @@ mod tests {
     #[test]
     fn rejects_duplicate_keys_and_wrong_kind() {
         assert!(matches!(read("a: 1\na: 2\n"), Err(ReadError::Syntax(m)) if m.contains("duplicate")));
-        assert!(matches!(read("apiVersion: v1\nkind: ConfigMap\n"), Err(ReadError::NotResourceList(_))));
+        assert!(matches!(read("apiVersion: v1\nkind: ConfigMap\n"), Err(ReadError::NotResourceList { .. })));
         assert_eq!(read("  \n"), Err(ReadError::Empty));
     }
 
     #[test]
     fn bounds_depth_and_aliases() {
         let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
-        assert!(read(&deep).is_err());
+        assert_eq!(read(&deep), Err(ReadError::TooDeep(64)));
+        let deeper = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+        assert_eq!(read(&deeper), Err(ReadError::TooDeep(64)));
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
             let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
             bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
         }
-        assert!(read(&bomb).is_err());
+        assert_eq!(read(&bomb), Err(ReadError::AliasExpansion));
+    }
+
+    #[test]
+    fn counts_alias_expansion_while_decoding() {
+        // 20,000 aliases of a 20,000-item list: 400 million nodes, within the YAML library's
+        // own replay cap, so only the node budget counted during decoding stops it.
+        let n = 20_000;
+        let wide = format!("a: &a [{}x]\nb: [{}*a]\n", "x,".repeat(n), "*a,".repeat(n));
+        assert_eq!(read(&wide), Err(ReadError::TooManyNodes(Limits::default().max_nodes)));
+    }
+
+    #[test]
+    fn rejects_tags_nan_and_complex_keys() {
+        assert!(matches!(read("a: !foo x\n"), Err(ReadError::Unsupported(m)) if m.contains("`!foo`")));
+        assert!(matches!(read("a: .nan\n"), Err(ReadError::Unsupported(m)) if m.contains("quote it")));
+        assert!(matches!(read("? [a]\n: 1\n"), Err(ReadError::Unsupported(m)) if m.contains("key")));
+        assert_eq!(read("kind: ResourceList\napiVersion: v9\n").unwrap_err().field_path(), "apiVersion");
+        assert_eq!(read("kind: ResourceList\napiVersion: config.kubernetes.io/v1\nitems: [1]\n").unwrap_err().field_path(), "items[0]");
+    }
+
+    #[test]
+    fn keeps_scalar_types() {
+        let v = parse_value(b"a: [1, -2, 1.5, true, null, '0755', on, 18446744073709551615]\n7: x\n", &Limits::default()).unwrap();
+        assert_eq!(v, serde_json::json!({"a": [1, -2, 1.5, true, null, "0755", "on", 18446744073709551615u64], "7": "x"}));
     }
 }

@@ -49,7 +49,8 @@ pub struct ResultItem {
 }
 
 impl ResultItem {
-    /// One line for stderr: `error: Pipeline/ns/name: spec.repo: message`.
+    /// One line for stderr: `error: Pipeline/ns/name: spec.repo: message`; errors in the input
+    /// as a whole name the ResourceList instead: `error: ResourceList (stdin): kind: message`.
     pub fn to_line(&self) -> String {
         let severity = match self.severity {
             Severity::Error => "error",
@@ -57,10 +58,12 @@ impl ResultItem {
             Severity::Info => "info",
         };
         let mut line = format!("{severity}: ");
-        if let Some(r) = &self.resource_ref {
-            line.push_str(&format!("{r}: "));
+        match &self.resource_ref {
+            Some(r) => line.push_str(&format!("{r}: ")),
+            None if self.field.is_some() => line.push_str("ResourceList (stdin): "),
+            None => {}
         }
-        if let Some(f) = &self.field {
+        if let Some(f) = self.field.as_ref().filter(|f| f.path != ".") {
             line.push_str(&format!("{}: ", f.path));
         }
         line.push_str(&self.message);

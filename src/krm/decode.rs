@@ -1,0 +1,188 @@
+//! Decoding one YAML document straight into a JSON tree, counting nodes and depth as it goes,
+//! so an alias bomb or a deeply nested input stops at the limit instead of first being
+//! built in memory. Also rejects duplicate keys, non-scalar keys, tags and non-JSON numbers.
+
+use super::read::{Limits, ReadError};
+use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+use std::cell::{Cell, RefCell};
+use std::fmt;
+
+/// The shared state of one decode: the node budget and the first limit that was hit.
+pub(super) struct Budget<'l> {
+    limits: &'l Limits,
+    remaining: Cell<usize>,
+    /// Our own error, kept aside because serde only carries a message through the YAML library.
+    failure: RefCell<Option<ReadError>>,
+}
+
+impl<'l> Budget<'l> {
+    pub(super) fn new(limits: &'l Limits) -> Self {
+        Budget { limits, remaining: Cell::new(limits.max_nodes), failure: RefCell::new(None) }
+    }
+
+    fn fail<E: de::Error>(&self, error: ReadError) -> E {
+        let message = error.to_string();
+        self.failure.borrow_mut().get_or_insert(error);
+        E::custom(message)
+    }
+
+    fn take(&self, depth: usize) -> Result<(), ReadError> {
+        if depth > self.limits.max_depth {
+            return Err(ReadError::TooDeep(self.limits.max_depth));
+        }
+        match self.remaining.get() {
+            0 => Err(ReadError::TooManyNodes(self.limits.max_nodes)),
+            n => {
+                self.remaining.set(n - 1);
+                Ok(())
+            }
+        }
+    }
+
+    /// Decodes one document, turning the YAML library's own limits into our errors.
+    pub(super) fn decode<'de, D: Deserializer<'de, Error = serde_yaml::Error>>(&self, document: D) -> Result<Value, ReadError> {
+        let result = Node { budget: self, depth: 0 }.deserialize(document);
+        result.map_err(|e| self.failure.borrow_mut().take().unwrap_or_else(|| library_error(&e)))
+    }
+}
+
+/// Maps the YAML library's messages to errors that say what to do.
+fn library_error(e: &serde_yaml::Error) -> ReadError {
+    let message = e.to_string();
+    if message.starts_with("repetition limit exceeded") {
+        ReadError::AliasExpansion
+    } else if message.starts_with("recursion limit exceeded") {
+        ReadError::TooDeep(Limits::default().max_depth)
+    } else {
+        ReadError::Syntax(message)
+    }
+}
+
+/// One node at a given depth.
+#[derive(Clone, Copy)]
+struct Node<'b, 'l> {
+    budget: &'b Budget<'l>,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.budget.take(self.depth).map_err(|e| self.budget.fail(e))?;
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Value, E> {
+        Ok(Value::Bool(b))
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Value, E> {
+        Ok(Value::Number(n.into()))
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Value, E> {
+        Number::from_f64(n)
+            .map(Value::Number)
+            .ok_or_else(|| self.budget.fail(ReadError::Unsupported(format!("the number {n} has no JSON equivalent: quote it"))))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        Ok(Value::String(s.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+        Ok(Value::String(s))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let child = Node { depth: self.depth + 1, ..self };
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(v) = seq.next_element_seed(child)? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let child = Node { depth: self.depth + 1, ..self };
+        let mut out = Map::new();
+        while let Some(key) = map.next_key_seed(Key(self.budget))? {
+            if out.contains_key(&key) {
+                return Err(self.budget.fail(ReadError::Syntax(format!("duplicate key `{key}` in a mapping: give each key once"))));
+            }
+            let value = map.next_value_seed(child)?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        // The YAML library hands a value with a custom tag (`!foo x`) over as an enum.
+        let (tag, _) = data.variant::<String>()?;
+        Err(self.budget.fail(ReadError::Unsupported(format!(
+            "the YAML tag `!{tag}` is not supported: write the value as a plain or quoted string"
+        ))))
+    }
+}
+
+/// A mapping key: any scalar, as its string form.
+struct Key<'b, 'l>(&'b Budget<'l>);
+
+impl<'de> DeserializeSeed<'de> for Key<'_, '_> {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key<'_, '_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a scalar mapping key")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Ok("null".into())
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<String, E> {
+        Ok(b.to_string())
+    }
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<String, E> {
+        Ok(n.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<String, E> {
+        Ok(n.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<String, E> {
+        Ok(n.to_string())
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
+        Ok(s.to_owned())
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<String, E> {
+        Ok(s)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+        Err(self.0.fail(non_scalar_key()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+        Err(self.0.fail(non_scalar_key()))
+    }
+    fn visit_enum<A: EnumAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+        Err(self.0.fail(non_scalar_key()))
+    }
+}
+
+fn non_scalar_key() -> ReadError {
+    ReadError::Unsupported("a mapping key is not a plain scalar: only string keys are supported".into())
+}

@@ -43,7 +43,11 @@ impl<'l> Budget<'l> {
     /// Decodes one document, turning the YAML library's own limits into our errors.
     pub(super) fn decode<'de, D: Deserializer<'de, Error = serde_yaml::Error>>(&self, document: D) -> Result<Value, ReadError> {
         let result = Node { budget: self, depth: 0 }.deserialize(document);
-        result.map_err(|e| self.failure.borrow_mut().take().unwrap_or_else(|| library_error(&e)))
+        result.map_err(|e| match (self.failure.borrow_mut().take(), e.location()) {
+            (Some(ours), Some(at)) => ReadError::At { line: at.line(), column: at.column(), error: Box::new(ours) },
+            (Some(ours), None) => ours,
+            (None, _) => library_error(&e),
+        })
     }
 }
 

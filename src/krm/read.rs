@@ -55,6 +55,16 @@ pub enum ReadError {
     /// A YAML construct that has no JSON equivalent, or a tag.
     #[error("{0}")]
     Unsupported(String),
+    /// A limit or an unsupported construct, where the YAML library knew the place.
+    #[error("{error} (at line {line} column {column})")]
+    At {
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1.
+        column: usize,
+        /// What is wrong there.
+        error: Box<ReadError>,
+    },
     /// The document is not a ResourceList; `path` is the ResourceList field at fault.
     #[error("{message}")]
     NotResourceList {
@@ -66,6 +76,14 @@ pub enum ReadError {
 }
 
 impl ReadError {
+    /// The error without its place in the text.
+    pub fn unplaced(self) -> ReadError {
+        match self {
+            ReadError::At { error, .. } => *error,
+            e => e,
+        }
+    }
+
     /// Where in the input the problem is, as a field path of the ResourceList. Problems with
     /// the text as a whole (empty, too large, not UTF-8, not YAML, over a limit) point at its
     /// root, `.`.
@@ -160,7 +178,7 @@ mod tests {
     use super::*;
 
     fn read(s: &str) -> Result<ResourceList, ReadError> {
-        parse_resource_list(s.as_bytes(), &Limits::default())
+        parse_resource_list(s.as_bytes(), &Limits::default()).map_err(ReadError::unplaced)
     }
 
     #[test]
@@ -211,6 +229,8 @@ mod tests {
 
     #[test]
     fn keeps_scalar_types() {
+        let placed = parse_value(b"a:\n  b: !foo x\n", &Limits::default()).unwrap_err().to_string();
+        assert!(placed.ends_with("not supported: write the value as a plain or quoted string (at line 2 column 6)"), "{placed}");
         let v = parse_value(b"a: [1, -2, 1.5, true, null, '0755', on, 18446744073709551615]\n7: x\n", &Limits::default()).unwrap();
         assert_eq!(v, serde_json::json!({"a": [1, -2, 1.5, true, null, "0755", "on", 18446744073709551615u64], "7": "x"}));
     }

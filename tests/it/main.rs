@@ -10,6 +10,7 @@ mod events_checks;
 mod functions;
 mod gitops;
 mod hardening;
+mod injection;
 mod kpt;
 mod kustomize;
 mod rbac_checks;

@@ -185,7 +185,7 @@ fn is_plain_safe(s: &str) -> bool {
     if !(first.is_ascii_alphanumeric() || matches!(first, b'/' | b'_' | b'.' | b'$' | b'-')) {
         return false;
     }
-    if s.ends_with([' ', ':']) || (first == b'-' && bytes.len() == 1) {
+    if s.ends_with([' ', ':']) || (first == b'-' && bytes.get(1).is_none_or(|&b| b == b' ')) {
         return false;
     }
     if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s)) || looks_numeric(s) {
@@ -224,7 +224,7 @@ mod tests {
 
     #[test]
     fn quotes_ambiguous_strings() {
-        for s in ["on", "yes", "No", "0755", "1e3", "null", "~", "", "true", "-", ".5", "-1", "a: b", "x #y", "@x", "*a", "&a", "!t"] {
+        for s in ["on", "yes", "No", "0755", "1e3", "null", "~", "", "true", "-", "- x", ".5", "-1", "a: b", "x #y", "@x", "*a", "&a", "!t"] {
             let y = to_yaml(&json!({ "k": s }));
             assert!(y.starts_with("k: \""), "{s:?} -> {y}");
             let back: serde_yaml::Value = serde_yaml::from_str(&y).unwrap();

@@ -7,6 +7,7 @@ mod cases;
 mod cli;
 mod determinism;
 mod events_checks;
+mod fidelity;
 mod functions;
 mod gitops;
 mod hardening;

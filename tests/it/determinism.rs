@@ -52,3 +52,61 @@ fn running_on_its_own_kpt_output_changes_nothing() {
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert_eq!(first.stdout, second.stdout, "the second run changed the output");
 }
+
+/// Rebuilds every mapping with its keys in a pseudo-random order (a small LCG, seeded).
+fn permute_keys(value: &serde_json::Value, seed: &mut u64) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            for i in (1..entries.len()).rev() {
+                *seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                entries.swap(i, (*seed >> 33) as usize % (i + 1));
+            }
+            entries.into_iter().map(|(k, v)| (k.clone(), permute_keys(v, seed))).collect::<serde_json::Map<_, _>>().into()
+        }
+        serde_json::Value::Array(items) => items.iter().map(|v| permute_keys(v, seed)).collect(),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn mapping_key_order_and_repeated_runs_give_identical_bytes() {
+    let items = example_items();
+    let first = function(resource_list(&items).as_bytes());
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let mut seed = 0x5eed;
+    let mut inputs = std::collections::BTreeSet::new();
+    for _ in 0..8 {
+        // Specs only: items passed through keep their own key order, as they should.
+        let permuted: Vec<_> = items
+            .iter()
+            .map(|i| if i["kind"] == "ConfigMap" { i.clone() } else { permute_keys(i, &mut seed) })
+            .collect();
+        let input = resource_list(&permuted);
+        inputs.insert(input.clone());
+        let again = function(input.as_bytes());
+        assert!(first.stdout == again.stdout, "output changed with the order of mapping keys in:\n{input}");
+    }
+    assert!(inputs.len() > 4, "the permutation did not vary the input");
+}
+
+/// Output order never depends on hashing: no `HashMap` or `HashSet` anywhere in the source.
+#[test]
+fn the_source_uses_no_hash_maps() {
+    let mut offenders = Vec::new();
+    let mut stack = vec![support::root().join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read_to_string(&path).unwrap().contains("Hash") && path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                if text.contains("HashMap") || text.contains("HashSet") {
+                    offenders.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "use BTreeMap/BTreeSet (sorted) instead of hashing in: {offenders:?}");
+}

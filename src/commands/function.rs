@@ -25,14 +25,20 @@ pub fn run(input: &mut dyn Read, output: &mut dyn Write, errors: &mut dyn Write)
     for r in &results {
         let _ = writeln!(errors, "pipewright: {}", r.to_line());
     }
-    let text = krm::write_resource_list(&outcome.list);
-    if let Err(e) = output.write_all(text.as_bytes()).and_then(|_| output.flush()) {
+    let mut writer = std::io::BufWriter::with_capacity(64 * 1024, output);
+    let written = krm::write_resource_list_to(&outcome.list, &mut writer).and_then(|_| writer.flush());
+    drop(writer);
+    // Freeing tens of thousands of trees takes a fifth of a large run; the process is about to
+    // exit, so free them on another thread instead of making the caller wait.
+    let failed = outcome.failed;
+    std::thread::spawn(move || drop(outcome));
+    if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             let _ = writeln!(errors, "pipewright: error: cannot write the output: {e}");
             return exit::INPUT;
         }
     }
-    if outcome.failed { exit::INPUT } else { exit::OK }
+    if failed { exit::INPUT } else { exit::OK }
 }
 
 /// An error in the input as a whole: no object to name, so the result points at the field of

@@ -7,27 +7,34 @@ use serde_json::{Map, Value};
 
 /// Writes a ResourceList (items and sorted results; the functionConfig is not echoed).
 pub fn write_resource_list(list: &ResourceList) -> String {
-    let mut out = String::with_capacity(4096 + list.items.len() * 4096);
-    out.push_str("apiVersion: ");
-    out.push_str(RESOURCE_LIST_API_VERSION);
-    out.push_str("\nkind: ResourceList\n");
-    if list.items.is_empty() {
-        out.push_str("items: []\n");
-    } else {
-        out.push_str("items:\n");
-        for item in &list.items {
-            write_seq_item(&mut out, &item.0, 0);
+    let mut out = Vec::with_capacity(4096 + list.items.len() * 4096);
+    write_resource_list_to(list, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("the emitter writes UTF-8")
+}
+
+/// Streams a ResourceList to `out`, one item at a time, so the whole text never sits in memory.
+pub fn write_resource_list_to(list: &ResourceList, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut buf = String::with_capacity(64 * 1024);
+    buf.push_str("apiVersion: ");
+    buf.push_str(RESOURCE_LIST_API_VERSION);
+    buf.push_str("\nkind: ResourceList\n");
+    buf.push_str(if list.items.is_empty() { "items: []\n" } else { "items:\n" });
+    for item in &list.items {
+        write_seq_item(&mut buf, &item.0, 0);
+        if buf.len() >= 60 * 1024 {
+            out.write_all(buf.as_bytes())?;
+            buf.clear();
         }
     }
     if !list.results.is_empty() {
         let mut results = list.results.clone();
         results.sort();
-        out.push_str("results:\n");
+        buf.push_str("results:\n");
         for r in &results {
-            write_seq_item(&mut out, &serde_json::to_value(r).unwrap_or(Value::Null), 0);
+            write_seq_item(&mut buf, &serde_json::to_value(r).unwrap_or(Value::Null), 0);
         }
     }
-    out
+    out.write_all(buf.as_bytes())
 }
 
 /// Writes one value as a YAML document (no `---`).
@@ -49,7 +56,13 @@ pub fn to_yaml(value: &Value) -> String {
 }
 
 fn pad(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
+    const SPACES: &str = "                                                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 fn write_map(out: &mut String, map: &Map<String, Value>, indent: usize, inline_first: bool) {
@@ -188,7 +201,7 @@ fn is_plain_safe(s: &str) -> bool {
     if s.ends_with([' ', ':']) || (first == b'-' && bytes.get(1).is_none_or(|&b| b == b' ')) {
         return false;
     }
-    if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s)) || looks_numeric(s) {
+    if (s.len() <= 5 && RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s))) || looks_numeric(s) {
         return false;
     }
     let mut prev = 0u8;

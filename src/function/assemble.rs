@@ -55,19 +55,14 @@ pub(super) fn assemble(mode: Mode, input: Vec<Object>, generated: Vec<Object>) -
 
 /// Sorts by group, kind, namespace, name and path; exact ties (rare) by content.
 fn sort(items: &mut Vec<Object>) {
-    let mut keyed: Vec<_> = std::mem::take(items)
-        .into_iter()
-        .map(|o| {
-            let key = (
-                o.group().to_owned(),
-                o.kind().to_owned(),
-                o.namespace().unwrap_or("").to_owned(),
-                o.name().to_owned(),
-                o.annotation(PATH_ANNOTATIONS[0]).unwrap_or("").to_owned(),
-            );
-            (key, o)
-        })
+    // Sort small (key, index) pairs rather than the objects, then move each object once.
+    let mut keyed: Vec<_> = items
+        .iter()
+        .enumerate()
+        .map(|(i, o)| ((o.group(), o.kind(), o.namespace().unwrap_or(""), o.name(), o.annotation(PATH_ANNOTATIONS[0]).unwrap_or("")), i))
         .collect();
-    keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| a.0.to_string().cmp(&b.0.to_string())));
-    items.extend(keyed.into_iter().map(|(_, o)| o));
+    keyed.sort_by(|(ka, a), (kb, b)| ka.cmp(kb).then_with(|| items[*a].0.to_string().cmp(&items[*b].0.to_string())));
+    let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
+    let mut slots: Vec<Option<Object>> = std::mem::take(items).into_iter().map(Some).collect();
+    items.extend(order.into_iter().map(|i| slots[i].take().expect("each index once")));
 }

@@ -49,6 +49,9 @@ pub enum ReadError {
     /// Too many nodes after aliases were expanded.
     #[error("the input holds more than {0} YAML nodes (aliases expanded): split it into smaller packages, or repeat fewer anchors")]
     TooManyNodes(usize),
+    /// More separators than the node budget, counted before parsing.
+    #[error("the input has more than {0} line breaks, commas, colons, dashes and brackets, more than the YAML reader may hold at once: split it into smaller packages")]
+    TooManySeparators(usize),
     /// The YAML library's own cap on alias replays (100 times the document's size) was hit.
     #[error("the input's YAML aliases expand to over 100 times its own size (an alias bomb?): write the values out instead of repeating anchors")]
     AliasExpansion,
@@ -102,6 +105,12 @@ fn not_list(path: impl Into<String>, message: impl Into<String>) -> ReadError {
 fn text<'a>(bytes: &'a [u8], limits: &Limits) -> Result<&'a str, ReadError> {
     if bytes.len() > limits.max_bytes {
         return Err(ReadError::TooLarge(limits.max_bytes));
+    }
+    // The YAML library holds every event of a document before decoding starts, about 130
+    // bytes each; bound their number first. A node needs at least one of these bytes.
+    let separators = bytes.iter().filter(|b| matches!(b, b',' | b'[' | b'{' | b':' | b'-' | b'\n')).count();
+    if separators > limits.max_nodes {
+        return Err(ReadError::TooManySeparators(limits.max_nodes));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.valid_up_to()))?;
     if text.trim().is_empty() {
@@ -225,6 +234,12 @@ mod tests {
         assert!(matches!(read("? [a]\n: 1\n"), Err(ReadError::Unsupported(m)) if m.contains("key")));
         assert_eq!(read("kind: ResourceList\napiVersion: v9\n").unwrap_err().field_path(), "apiVersion");
         assert_eq!(read("kind: ResourceList\napiVersion: config.kubernetes.io/v1\nitems: [1]\n").unwrap_err().field_path(), "items[0]");
+    }
+
+    #[test]
+    fn bounds_the_reader_before_parsing() {
+        let flat = format!("a: [{}x]\n", "x,".repeat(Limits::default().max_nodes));
+        assert_eq!(read(&flat), Err(ReadError::TooManySeparators(Limits::default().max_nodes)));
     }
 
     #[test]

@@ -32,11 +32,11 @@ pub fn run(input: &mut dyn Read, output: &mut dyn Write, errors: &mut dyn Write)
     // exit, so free them on another thread instead of making the caller wait.
     let failed = outcome.failed;
     std::thread::spawn(move || drop(outcome));
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            let _ = writeln!(errors, "pipewright: error: cannot write the output: {e}");
-            return exit::INPUT;
-        }
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        let _ = writeln!(errors, "pipewright: error: cannot write the output: {e}");
+        return exit::INPUT;
     }
     if failed { exit::INPUT } else { exit::OK }
 }

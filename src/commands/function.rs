@@ -2,7 +2,7 @@
 
 use super::exit;
 use crate::function;
-use crate::krm::{self, FieldRef, Limits, ResourceList, ResultItem, Severity};
+use crate::krm::{self, FieldRef, Limits, ListWriter, ResultItem, Severity};
 use std::io::{Read, Write};
 
 /// Reads a ResourceList from `input`, writes the result to `output` and diagnostics to `errors`.
@@ -20,18 +20,13 @@ pub fn run(input: &mut dyn Read, output: &mut dyn Write, errors: &mut dyn Write)
         Ok(list) => function::process(list),
         Err((path, message)) => input_error(path, message),
     };
-    let mut results = outcome.list.results.clone();
-    results.sort();
-    for r in &results {
+    for r in &outcome.results {
         let _ = writeln!(errors, "pipewright: {}", r.to_line());
     }
     let mut writer = std::io::BufWriter::with_capacity(64 * 1024, output);
-    let written = krm::write_resource_list_to(&outcome.list, &mut writer).and_then(|_| writer.flush());
+    let written = write(&outcome, &mut writer).and_then(|_| writer.flush());
     drop(writer);
-    // Freeing tens of thousands of trees takes a fifth of a large run; the process is about to
-    // exit, so free them on another thread instead of making the caller wait.
     let failed = outcome.failed;
-    std::thread::spawn(move || drop(outcome));
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
@@ -41,10 +36,19 @@ pub fn run(input: &mut dyn Read, output: &mut dyn Write, errors: &mut dyn Write)
     if failed { exit::INPUT } else { exit::OK }
 }
 
+/// Streams the output: each spec's objects are rendered, written and dropped in turn.
+fn write(outcome: &function::Outcome, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut list = ListWriter::new(out, outcome.has_items());
+    for item in outcome.items() {
+        list.item(&item)?;
+    }
+    list.finish(&outcome.results)
+}
+
 /// An error in the input as a whole: no object to name, so the result points at the field of
 /// the ResourceList at fault (`kind`, `items[2]`), or at its root (`.`) when the text itself
 /// cannot be read.
 fn input_error(path: String, message: String) -> function::Outcome {
     let result = ResultItem { resource_ref: None, field: Some(FieldRef { path }), file: None, severity: Severity::Error, message };
-    function::Outcome { list: ResourceList { results: vec![result], ..Default::default() }, failed: true }
+    function::Outcome::failure(vec![result])
 }

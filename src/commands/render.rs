@@ -24,15 +24,14 @@ pub struct Request {
 pub fn run(request: &Request, out: &mut dyn std::io::Write, errors: &mut dyn std::io::Write) -> Outcome {
     let objects = tree::collect(&request.dir, tree::Strictness::Exact).map_err(Failure::input)?;
     let outcome = function::process(ResourceList { items: objects, function_config: None, results: Vec::new() });
-    let mut results = outcome.list.results;
-    results.sort();
+    let results = &outcome.results;
     if outcome.failed {
         return Err(Failure { code: exit::INPUT, lines: results.iter().map(|r| r.to_line()).collect() });
     }
     for warning in results.iter().filter(|r| r.severity != Severity::Error) {
         let _ = writeln!(errors, "pipewright: {}", warning.to_line());
     }
-    let fresh = rendered::files(&outcome.list.items).map_err(Failure::input)?;
+    let fresh = rendered::files(&outcome.items().collect::<Vec<_>>()).map_err(Failure::input)?;
     let shown = display(&request.out);
     if request.check {
         let committed = rendered::read(&request.out).map_err(|e| Failure::one(format!("{shown}: cannot be read: {e}")))?;

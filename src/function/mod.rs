@@ -10,25 +10,59 @@ pub use assemble::{LOCAL_CONFIG, generated_path, object_file};
 pub use mode::Mode;
 
 use crate::krm::{Object, ResourceList, ResultItem, Severity};
+use crate::model::Spec;
 use crate::render;
 use crate::validate::{self, is_pipewright};
 
-/// The function's result: the output list and whether it failed.
+/// The function's result. Validation is complete, so rendering cannot fail: the generated
+/// objects are rendered on demand by [`Outcome::items`], one spec at a time, so a caller can
+/// stream them out without ever holding them all.
 #[derive(Debug)]
 pub struct Outcome {
-    /// The ResourceList to write.
-    pub list: ResourceList,
-    /// True when any result is an error (exit 1).
+    /// Every result (errors and warnings), sorted.
+    pub results: Vec<ResultItem>,
+    /// True when any result is an error (exit 1): then there are no items.
     pub failed: bool,
+    mode: Mode,
+    /// Input items that stay, sorted.
+    passthrough: Vec<Object>,
+    /// Valid specs, sorted by kind, namespace and name.
+    specs: Vec<Spec>,
 }
 
-/// Runs the function over a ResourceList.
+impl Outcome {
+    /// A failed run: results only.
+    pub fn failure(results: Vec<ResultItem>) -> Self {
+        Outcome { results, failed: true, mode: Mode::Kustomize, passthrough: Vec::new(), specs: Vec::new() }
+    }
+
+    /// Whether the output has any item.
+    pub fn has_items(&self) -> bool {
+        !self.passthrough.is_empty() || !self.specs.is_empty()
+    }
+
+    /// Every output item in its canonical order: the items that pass through (sorted by group,
+    /// kind, namespace, name and path), then each spec's generated objects, specs in the order
+    /// of kind, namespace and name, each spec's objects in the fixed order its renderer gives.
+    pub fn items(&self) -> impl Iterator<Item = Object> + '_ {
+        let generated = self.specs.iter().flat_map(|spec| render::render(spec).into_iter().map(|o| assemble::place(self.mode, o)));
+        self.passthrough.iter().cloned().chain(generated)
+    }
+
+    /// The output as a ResourceList held in memory (for tests and small inputs).
+    pub fn to_list(&self) -> ResourceList {
+        ResourceList { items: self.items().collect(), function_config: None, results: self.results.clone() }
+    }
+}
+
+/// Runs the function over a ResourceList: finds and validates every spec, and keeps the items
+/// that pass through. The generated objects come from [`Outcome::items`].
 pub fn process(input: ResourceList) -> Outcome {
     let mode = Mode::detect(&input);
     let specs = spec_objects(&input);
     let validated = validate::validate(&specs);
     if validated.has_errors() {
-        return Outcome { list: ResourceList { items: Vec::new(), function_config: None, results: validated.results }, failed: true };
+        return Outcome::failure(validated.results);
     }
     let mut results = validated.results;
     if validated.specs.is_empty() {
@@ -40,9 +74,10 @@ pub fn process(input: ResourceList) -> Outcome {
             message: "no Pipeline, Platform or Team objects found: nothing to expand".into(),
         });
     }
-    let generated: Vec<Object> = validated.specs.iter().flat_map(render::render).collect();
-    let items = assemble::assemble(mode, input.items, generated);
-    Outcome { list: ResourceList { items, function_config: None, results }, failed: false }
+    results.sort();
+    let specs = validated.specs;
+    let passthrough = assemble::passthrough(mode, input.items);
+    Outcome { results, failed: false, mode, passthrough, specs }
 }
 
 /// The pipewright objects to expand: every such item, plus the functionConfig when it is one

@@ -54,7 +54,7 @@ mod tests {
 
     fn run(tripwire: Object) -> Vec<Object> {
         let list = crate::krm::ResourceList { items: vec![tripwire], ..Default::default() };
-        crate::function::process(list).list.items
+        crate::function::process(list).items().collect()
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod write;
 pub use object::{Object, ObjectRef};
 pub use read::{Limits, ReadError, parse_objects, parse_resource_list, parse_value};
 pub use results::{FieldRef, FileRef, ResultItem, Severity};
-pub use write::{to_yaml, write_resource_list, write_resource_list_to};
+pub use write::{ListWriter, to_yaml, write_resource_list, write_resource_list_to};
 
 /// The apiVersion of a KRM ResourceList.
 pub const RESOURCE_LIST_API_VERSION: &str = "config.kubernetes.io/v1";

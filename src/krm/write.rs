@@ -2,7 +2,7 @@
 //! Strings that YAML 1.1 or 1.2 could read as anything but a string are quoted, so values
 //! such as `on`, `0755` or `1e3` survive every YAML reader as the same strings.
 
-use super::{RESOURCE_LIST_API_VERSION, ResourceList};
+use super::{Object, RESOURCE_LIST_API_VERSION, ResourceList, ResultItem};
 use serde_json::{Map, Value};
 
 /// Writes a ResourceList (items and sorted results; the functionConfig is not echoed).
@@ -14,27 +14,55 @@ pub fn write_resource_list(list: &ResourceList) -> String {
 
 /// Streams a ResourceList to `out`, one item at a time, so the whole text never sits in memory.
 pub fn write_resource_list_to(list: &ResourceList, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut buf = String::with_capacity(64 * 1024);
-    buf.push_str("apiVersion: ");
-    buf.push_str(RESOURCE_LIST_API_VERSION);
-    buf.push_str("\nkind: ResourceList\n");
-    buf.push_str(if list.items.is_empty() { "items: []\n" } else { "items:\n" });
+    let mut writer = ListWriter::new(out, !list.items.is_empty());
     for item in &list.items {
-        write_seq_item(&mut buf, &item.0, 0);
-        if buf.len() >= 60 * 1024 {
-            out.write_all(buf.as_bytes())?;
-            buf.clear();
-        }
+        writer.item(item)?;
     }
-    if !list.results.is_empty() {
-        let mut results = list.results.clone();
-        results.sort();
-        buf.push_str("results:\n");
-        for r in &results {
-            write_seq_item(&mut buf, &serde_json::to_value(r).unwrap_or(Value::Null), 0);
-        }
+    writer.finish(&list.results)
+}
+
+/// Writes a ResourceList item by item, in 64 KiB chunks: the caller may produce each item just
+/// before it is written and drop it just after.
+pub struct ListWriter<'a> {
+    out: &'a mut dyn std::io::Write,
+    buf: String,
+}
+
+impl<'a> ListWriter<'a> {
+    const CHUNK: usize = 64 * 1024;
+
+    /// Starts the list; `has_items` says whether any item will follow.
+    pub fn new(out: &'a mut dyn std::io::Write, has_items: bool) -> Self {
+        let mut buf = String::with_capacity(Self::CHUNK + 16 * 1024);
+        buf.push_str("apiVersion: ");
+        buf.push_str(RESOURCE_LIST_API_VERSION);
+        buf.push_str("\nkind: ResourceList\n");
+        buf.push_str(if has_items { "items:\n" } else { "items: []\n" });
+        ListWriter { out, buf }
     }
-    out.write_all(buf.as_bytes())
+
+    /// Writes one item.
+    pub fn item(&mut self, item: &Object) -> std::io::Result<()> {
+        write_seq_item(&mut self.buf, &item.0, 0);
+        if self.buf.len() >= Self::CHUNK {
+            self.out.write_all(self.buf.as_bytes())?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes the results (sorted) and flushes what is left.
+    pub fn finish(mut self, results: &[ResultItem]) -> std::io::Result<()> {
+        if !results.is_empty() {
+            let mut results = results.to_vec();
+            results.sort();
+            self.buf.push_str("results:\n");
+            for r in &results {
+                write_seq_item(&mut self.buf, &serde_json::to_value(r).unwrap_or(Value::Null), 0);
+            }
+        }
+        self.out.write_all(self.buf.as_bytes())
+    }
 }
 
 /// Writes one value as a YAML document (no `---`).

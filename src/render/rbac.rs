@@ -84,3 +84,35 @@ pub fn render(p: &Pipeline) -> Vec<Object> {
         token_secret: true,
     })
 }
+
+/// The ClusterRole that reads the library: `get` and `list` on ClusterWorkflowTemplates, which
+/// are cluster-scoped, so no Role can grant it. The Platform emits it once.
+pub const LIBRARY_READER: &str = "pipewright-library-reader";
+
+/// The library-reader ClusterRole.
+pub fn library_reader(origin: &Origin) -> Object {
+    use k8s_openapi::api::rbac::v1::ClusterRole;
+    Object::from_serialize(&ClusterRole {
+        metadata: meta::object_meta(origin, LIBRARY_READER, None, &[]),
+        rules: Some(vec![PolicyRule {
+            api_groups: Some(vec!["argoproj.io".into()]),
+            resources: Some(vec!["clusterworkflowtemplates".into()]),
+            verbs: vec!["get".into(), "list".into()],
+            ..Default::default()
+        }]),
+        aggregation_rule: None,
+    })
+}
+
+/// Binds the library-reader ClusterRole to one ServiceAccount: what a Sensor needs, because
+/// Argo Events submits with the `argo` CLI, which resolves every `templateRef` (and so reads
+/// the library's ClusterWorkflowTemplates) before it creates the Workflow.
+pub fn library_reader_binding(origin: &Origin, account: &str, namespace: &str, labels: &[(&str, &str)]) -> Object {
+    use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
+    let name = format!("{LIBRARY_READER}.{namespace}.{account}");
+    Object::from_serialize(&ClusterRoleBinding {
+        metadata: meta::object_meta(origin, &name, None, labels),
+        role_ref: RoleRef { api_group: Some("rbac.authorization.k8s.io".into()), kind: "ClusterRole".into(), name: LIBRARY_READER.into() },
+        subjects: Some(vec![Subject { kind: "ServiceAccount".into(), name: account.into(), namespace: Some(namespace.into()), api_group: None }]),
+    })
+}

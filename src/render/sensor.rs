@@ -178,8 +178,8 @@ fn trigger(p: &Pipeline, r: &Rule) -> ae::Trigger {
     }
 }
 
-/// The Sensor and its ServiceAccount, token Secret, Role and RoleBinding; nothing when no
-/// git event triggers the pipeline.
+/// The Sensor and its ServiceAccount, Role and RoleBinding, and the ClusterRoleBinding that
+/// lets it read the library; nothing when no git event triggers the pipeline.
 pub fn render(p: &Pipeline) -> Vec<Object> {
     if !p.triggers.on_git_events() {
         return Vec::new();
@@ -218,6 +218,7 @@ pub fn render(p: &Pipeline) -> Vec<Object> {
         ],
         token_secret: false,
     }));
+    out.push(rbac::library_reader_binding(&p.origin, &account, p.namespace().as_str(), &[("pipewright.dev/pipeline", name)]));
     out
 }
 

@@ -38,6 +38,7 @@ const TEAMS: [(&str, &str, bool); 3] = [("team-payments", "payments", true), ("t
 pub fn expected_ids(versions: &[&str], pipelines: &[(&str, &str)]) -> BTreeSet<String> {
     let mut ids: BTreeSet<String> =
         versions.iter().flat_map(|v| LIBRARY.iter().map(move |f| format!("ClusterWorkflowTemplate/pipewright-{v}-{f}"))).collect();
+    ids.insert("ClusterRole/pipewright-library-reader".into());
     for (ns, name) in pipelines {
         for kind in ["WorkflowTemplate", "ServiceAccount", "Role", "RoleBinding"] {
             ids.insert(format!("{kind}/{ns}/{name}"));
@@ -58,6 +59,7 @@ fn example_ids() -> BTreeSet<String> {
         for kind in ["ServiceAccount", "Role", "RoleBinding"] {
             ids.insert(format!("{kind}/{ns}/{name}.sensor"));
         }
+        ids.insert(format!("ClusterRoleBinding/pipewright-library-reader.{ns}.{name}.sensor"));
     }
     ids.insert("CronWorkflow/team-payments/ledger".into());
     for (ns, team, events) in TEAMS {

@@ -1,11 +1,38 @@
 //! Least-privilege checks on every generated Role: no wildcard verbs, resources or API groups,
-//! no cluster-wide grants for a team, and view-level Team roles that cannot change anything.
+//! no cluster-wide grant but the library reader for Sensors (never for a team), and view-level
+//! Team roles that cannot change anything.
 //! Also proves that a group name able to break out of the SSO rbac-rule is rejected.
 
 use super::support::{function, items, root};
 use serde_json::Value;
 
 const WRITES: [&str; 5] = ["create", "update", "patch", "delete", "deletecollection"];
+
+/// The one cluster-scoped grant pipewright makes: read access to the library (its
+/// ClusterWorkflowTemplates are cluster-scoped), bound only to Sensor accounts, never to a team.
+fn cluster_scoped(o: &Value, at: &str, team: bool) -> Vec<String> {
+    let mut problems = Vec::new();
+    if team {
+        problems.push(format!("{at}: a team is granted nothing cluster-wide"));
+    }
+    match o["kind"].as_str() {
+        Some("ClusterRole") => {
+            let expected = serde_json::json!([{"apiGroups": ["argoproj.io"], "resources": ["clusterworkflowtemplates"], "verbs": ["get", "list"]}]);
+            if o["metadata"]["name"] != "pipewright-library-reader" || o["rules"] != expected {
+                problems.push(format!("{at}: the only ClusterRole is the library reader, with get and list on clusterworkflowtemplates"));
+            }
+        }
+        _ => {
+            let subjects = o["subjects"].as_array().cloned().unwrap_or_default();
+            let sensors_only = !subjects.is_empty()
+                && subjects.iter().all(|s| s["kind"] == "ServiceAccount" && s["name"].as_str().is_some_and(|n| n.ends_with(".sensor")));
+            if o["roleRef"]["name"] != "pipewright-library-reader" || !sensors_only {
+                problems.push(format!("{at}: a ClusterRoleBinding may only bind the library reader to Sensor accounts"));
+            }
+        }
+    }
+    problems
+}
 
 /// Every RBAC problem in `objects`.
 pub fn check(objects: &[Value]) -> Vec<String> {
@@ -14,7 +41,7 @@ pub fn check(objects: &[Value]) -> Vec<String> {
         let at = super::support::id(o);
         let team = o["metadata"]["labels"]["pipewright.dev/team"].is_string();
         if matches!(o["kind"].as_str(), Some("ClusterRole" | "ClusterRoleBinding")) && o["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "pipewright" {
-            problems.push(format!("{at}: pipewright grants nothing cluster-wide{}", if team { " (least of all to a team)" } else { "" }));
+            problems.extend(cluster_scoped(o, &at, team));
         }
         if o["kind"] != "Role" {
             continue;
@@ -73,10 +100,21 @@ fn the_check_catches_broad_roles() {
          "rules": [{"apiGroups": ["argoproj.io"], "resources": ["workflows"], "verbs": ["get", "patch"]},
                    {"apiGroups": [""], "resources": ["*"], "verbs": ["get"]},
                    {"apiGroups": [""], "resources": ["secrets"], "verbs": ["get"]}]},
-        {"kind": "ClusterRoleBinding", "metadata": {"name": "b", "labels": {"pipewright.dev/team": "a", "app.kubernetes.io/managed-by": "pipewright"}}}
+        {"kind": "ClusterRoleBinding", "metadata": {"name": "b", "labels": {"pipewright.dev/team": "a", "app.kubernetes.io/managed-by": "pipewright"}}},
+        {"kind": "ClusterRole", "metadata": {"name": "pipewright-library-reader", "labels": {"app.kubernetes.io/managed-by": "pipewright"}},
+         "rules": [{"apiGroups": ["argoproj.io"], "resources": ["clusterworkflowtemplates", "workflows"], "verbs": ["get", "list"]}]},
+        {"kind": "ClusterRoleBinding", "metadata": {"name": "c", "labels": {"app.kubernetes.io/managed-by": "pipewright"}},
+         "roleRef": {"kind": "ClusterRole", "name": "pipewright-library-reader"}, "subjects": [{"kind": "ServiceAccount", "name": "payments.team", "namespace": "n"}]}
     ]"#).unwrap();
     let text = check(&bad).join("\n");
-    for expected in ["view access grants \"patch\"", "wildcard resources", "reads Secrets without naming them", "cluster-wide"] {
+    for expected in [
+        "view access grants \"patch\"",
+        "wildcard resources",
+        "reads Secrets without naming them",
+        "a team is granted nothing cluster-wide",
+        "the only ClusterRole is the library reader",
+        "may only bind the library reader to Sensor accounts",
+    ] {
         assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
     }
 }

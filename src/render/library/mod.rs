@@ -17,9 +17,12 @@ use crate::argo::{self, WorkflowSpec};
 use crate::krm::Object;
 use crate::model::{Platform, Release};
 
-/// Every ClusterWorkflowTemplate of every library version the Platform installs.
+/// Every ClusterWorkflowTemplate of every library version the Platform installs, and the
+/// ClusterRole that lets Sensors read them.
 pub fn render(platform: &Platform) -> Vec<Object> {
-    platform.versions.iter().flat_map(|release| render_version(platform, release)).collect()
+    let mut out: Vec<Object> = platform.versions.iter().flat_map(|release| render_version(platform, release)).collect();
+    out.push(super::rbac::library_reader(&platform.origin));
+    out
 }
 
 /// One library version: each family rendered with the version's images, under versioned names.

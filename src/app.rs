@@ -1,15 +1,15 @@
 //! Dispatch: parses the command line, runs one command, and picks the exit code.
 
-use crate::cli::{AddCommand, AddPipelineArgs, Cli, Command, KindArg, RenderArgs};
+use crate::cli::{AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, KindArg, RenderArgs};
 use crate::commands::{self, Failure, Outcome, exit};
 use crate::gitops;
 use crate::spec::Kind;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::path::{Path, PathBuf};
 
 /// Runs pipewright with the process's arguments and standard streams; returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse().and_then(check_usage) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -31,11 +31,27 @@ pub fn run() -> i32 {
         Some(Command::Add(AddCommand::Pipeline(args))) => {
             finish(add_pipeline(args).and_then(|r| commands::add::pipeline(&r, &mut stdout.lock())))
         }
+        Some(Command::Add(AddCommand::Team(args))) => finish(add_team(args).and_then(|r| commands::add::team(&r, &mut stdout.lock()))),
         Some(Command::Render(args)) => {
             finish(render_request(args).and_then(|r| commands::render::run(&r, &mut stdout.lock(), &mut stderr.lock())))
         }
         Some(Command::Install { dir }) => finish(commands::install::run(&dir, &mut stdout.lock())),
     }
+}
+
+/// The usage rules clap cannot declare: the GitHub flags of `add team` need `--events github`.
+fn check_usage(cli: Cli) -> Result<Cli, clap::Error> {
+    if let Some(Command::Add(AddCommand::Team(args))) = &cli.command {
+        let github_flags = args.webhook_secret_name.is_some() || args.webhook_secret_key.is_some() || !args.repositories.is_empty();
+        if github_flags && args.events != Some(EventsArg::Github) {
+            let message = "--webhook-secret-name, --webhook-secret-key and --repository go with `--events github` only";
+            let mut command = Cli::command();
+            command.build();
+            let team = command.find_subcommand_mut("add").and_then(|add| add.find_subcommand_mut("team"));
+            return Err(team.expect("`add team` is a subcommand").error(clap::error::ErrorKind::ArgumentConflict, message));
+        }
+    }
+    Ok(cli)
 }
 
 /// The one place that prints a command's failure and picks its exit code.
@@ -71,6 +87,29 @@ fn add_pipeline(args: AddPipelineArgs) -> Result<commands::add::PipelineRequest,
         repo: args.repo,
         toolchain: args.toolchain,
         image: args.image,
+    })
+}
+
+fn add_team(args: AddTeamArgs) -> Result<commands::add::TeamRequest, Failure> {
+    use commands::add::TeamEventsRequest;
+    Ok(commands::add::TeamRequest {
+        root: repo_root(args.dir, "pass the repo root with --dir")?,
+        name: args.name,
+        namespace: args.namespace,
+        groups: args.groups,
+        access: args.access.map(|a| match a {
+            AccessArg::View => "view".into(),
+            AccessArg::Operate => "operate".into(),
+        }),
+        events: args.events.map(|e| match e {
+            EventsArg::Github => TeamEventsRequest::Github {
+                // clap requires both with `--events github`.
+                secret_name: args.webhook_secret_name.unwrap_or_default(),
+                secret_key: args.webhook_secret_key.unwrap_or_default(),
+                repositories: args.repositories,
+            },
+            EventsArg::Webhook => TeamEventsRequest::Webhook,
+        }),
     })
 }
 

@@ -55,6 +55,8 @@ pub enum Command {
 pub enum AddCommand {
     /// Write a Pipeline spec to argo/workflows/pipelines/NAME.yaml and list it.
     Pipeline(AddPipelineArgs),
+    /// Write a Team spec to argo/events/teams/NAME.yaml and list it as a generator.
+    Team(AddTeamArgs),
 }
 
 /// `add pipeline` as typed. Values are checked by the function's own validator.
@@ -77,6 +79,55 @@ pub struct AddPipelineArgs {
     /// The repo root (default: the nearest directory, here or above, holding argo/workflows/kustomization.yaml).
     #[arg(long, short = 'C')]
     pub dir: Option<PathBuf>,
+}
+
+/// `add team` as typed. Values are checked by the function's own validator.
+#[derive(Debug, Args)]
+pub struct AddTeamArgs {
+    /// The team's name (a DNS-1123 label).
+    pub name: String,
+    /// The team's namespace, where its pipelines run (one Team per namespace).
+    #[arg(long)]
+    pub namespace: String,
+    /// An SSO group whose members belong to the team (repeat for several).
+    #[arg(long = "group", value_name = "GROUP", required = true)]
+    pub groups: Vec<String>,
+    /// What the team may do in the Argo UI (default: view).
+    #[arg(long, value_enum)]
+    pub access: Option<AccessArg>,
+    /// Receive git webhooks in the namespace from this provider (gitlab: edit spec.events in the file).
+    #[arg(long, value_enum)]
+    pub events: Option<EventsArg>,
+    /// With --events github: the Secret holding the webhook secret.
+    #[arg(long, value_name = "SECRET", required_if_eq("events", "github"))]
+    pub webhook_secret_name: Option<String>,
+    /// With --events github: the key of the webhook secret in that Secret.
+    #[arg(long, value_name = "KEY", required_if_eq("events", "github"))]
+    pub webhook_secret_key: Option<String>,
+    /// With --events github: a repository (owner/name) whose webhooks arrive here (repeat for several).
+    #[arg(long = "repository", value_name = "OWNER/NAME", required_if_eq("events", "github"))]
+    pub repositories: Vec<String>,
+    /// The repo root (default: the nearest directory, here or above, holding argo/workflows/kustomization.yaml).
+    #[arg(long, short = 'C')]
+    pub dir: Option<PathBuf>,
+}
+
+/// `--access` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AccessArg {
+    /// Read runs and logs.
+    View,
+    /// Also resubmit, retry, stop, suspend and resume runs.
+    Operate,
+}
+
+/// `--events` values: the providers whose settings fit on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EventsArg {
+    /// GitHub webhooks (needs --webhook-secret-name, --webhook-secret-key and --repository).
+    Github,
+    /// A generic webhook for GitHub-compatible payloads (Gitea, Forgejo).
+    Webhook,
 }
 
 /// `render` as typed.

@@ -33,5 +33,6 @@ pub fn run(root: &Path, force: bool, out: &mut dyn std::io::Write) -> Outcome {
     if kept_different > 0 {
         say(out, format!("{kept_different} existing file(s) left alone"))?;
     }
-    say(out, "next: pipewright add pipeline NAME --repo URL --toolchain TOOLCHAIN --image REPO")
+    say(out, "next: pipewright add team NAME --namespace NS --group GROUP")?;
+    say(out, "next: pipewright add pipeline NAME --namespace NS --repo URL --toolchain TOOLCHAIN --image REPO")
 }

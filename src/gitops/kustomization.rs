@@ -1,23 +1,24 @@
-//! Edits a kustomization's text in place: adds an entry to its top-level `resources:` list and
+//! Edits a kustomization's text in place: adds an entry to a top-level list (`resources:`,
+//! `generators:`) and
 //! keeps every other byte (entries, comments, blank lines, key order) as it was. A YAML round
 //! trip would drop the comments that teams keep in these files.
 
-/// Adds `entry` to the top-level `resources:` list, after its last entry.
+/// Adds `entry` to the top-level list `field` (such as `resources`), after its last entry.
 ///
-/// Handles a block list (items indented or not, with comments between), `resources: []`, a
+/// Handles a block list (items indented or not, with comments between), `field: []`, a
 /// one-line flow list, and a missing key (appended at the end). Anything else is an error that
 /// says how to write the list.
-pub fn add_resource(text: &str, entry: &str) -> Result<String, String> {
+pub fn add_entry(text: &str, field: &str, entry: &str) -> Result<String, String> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let Some(start) = lines.iter().position(|l| key_value(l, "resources").is_some()) else {
+    let Some(start) = lines.iter().position(|l| key_value(l, field).is_some()) else {
         let mut out = text.to_owned();
         if !out.is_empty() && !out.ends_with('\n') {
             out.push('\n');
         }
-        out.push_str(&format!("resources:\n  - {entry}\n"));
+        out.push_str(&format!("{field}:\n  - {entry}\n"));
         return Ok(out);
     };
-    let (value, comment) = split_comment(key_value(lines[start], "resources").unwrap_or(""));
+    let (value, comment) = split_comment(key_value(lines[start], field).unwrap_or(""));
     let newline = if lines[start].ends_with('\n') { "\n" } else { "" };
     let replaced = match value {
         "" => {
@@ -30,13 +31,13 @@ pub fn add_resource(text: &str, entry: &str) -> Result<String, String> {
             out.push_str(&lines[insert_at..].concat());
             return Ok(out);
         }
-        "[]" => format!("resources:{comment}\n  - {entry}\n"),
+        "[]" => format!("{field}:{comment}\n  - {entry}\n"),
         flow if flow.starts_with('[') && flow.ends_with(']') && !flow[1..].contains('[') => {
             let inner = flow[1..flow.len() - 1].trim();
             let list = if inner.is_empty() { format!("[{entry}]") } else { format!("[{inner}, {entry}]") };
-            format!("resources: {list}{comment}{newline}")
+            format!("{field}: {list}{comment}{newline}")
         }
-        _ => return Err("its `resources:` is neither a block list nor a one-line list: write it as a block list (`resources:` then `  - file.yaml` lines)".into()),
+        _ => return Err(format!("its `{field}:` is neither a block list nor a one-line list: write it as a block list (`{field}:` then `  - file.yaml` lines)")),
     };
     let mut out: String = lines[..start].concat();
     out.push_str(&replaced);
@@ -84,7 +85,11 @@ fn block_end(lines: &[&str], start: usize) -> (usize, String) {
 
 #[cfg(test)]
 mod tests {
-    use super::add_resource;
+    use super::add_entry;
+
+    fn add_resource(text: &str, entry: &str) -> Result<String, String> {
+        add_entry(text, "resources", entry)
+    }
 
     #[test]
     fn appends_to_a_block_list_keeping_comments() {
@@ -106,5 +111,13 @@ mod tests {
         assert_eq!(add_resource("kind: K", "a.yaml").unwrap(), "kind: K\nresources:\n  - a.yaml\n");
         assert_eq!(add_resource("resources:\n  # only a comment\nkind: K\n", "a.yaml").unwrap(), "resources:\n  - a.yaml\n  # only a comment\nkind: K\n");
         assert!(add_resource("resources: &r\n", "a.yaml").is_err());
+    }
+
+    #[test]
+    fn adds_generators_beside_an_empty_resources_list() {
+        let text = "# teams\nkind: Kustomization\nresources: []\n";
+        assert_eq!(add_entry(text, "generators", "teams/a.yaml").unwrap(), "# teams\nkind: Kustomization\nresources: []\ngenerators:\n  - teams/a.yaml\n");
+        let text = "generators:\n  - teams/a.yaml # first\n";
+        assert_eq!(add_entry(text, "generators", "teams/b.yaml").unwrap(), "generators:\n  - teams/a.yaml # first\n  - teams/b.yaml\n");
     }
 }

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 pub const ARGO_DIR: &str = "argo";
 /// The kustomization that lists the pipeline specs, under the repo root.
 pub const WORKFLOWS_KUSTOMIZATION: &str = "argo/workflows/kustomization.yaml";
+/// The kustomization that lists the Team specs as generators, under the repo root.
+pub const EVENTS_KUSTOMIZATION: &str = "argo/events/kustomization.yaml";
 
 /// The repo root for `add` and `render`: the nearest of `start` and its ancestors that holds
 /// `argo/workflows/kustomization.yaml`, so the commands work from anywhere inside the repo.

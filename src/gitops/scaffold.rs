@@ -107,16 +107,15 @@ const EVENTS_README: &str = "\
 
 What starts pipelines. One `Team` per team namespace goes under `teams/`, listed under
 `generators:` in `kustomization.yaml` (each carries the same `config.kubernetes.io/function`
-annotation as `../workflows/platform.yaml`). A Team expands into its members' Argo Server SSO
+annotation as `../workflows/platform.yaml`); `pipewright add team` writes one and lists it. A Team expands into its members' Argo Server SSO
 access and, with `spec.events`, the namespace's EventSource and EventBus. Each triggered
 `Pipeline` (in `../workflows`) brings its own Sensor. Hand-written Argo Events objects go under
 `resources:`, and are applied as they are.
 ";
 
 const EVENTS_KUSTOMIZATION: &str = "\
-# What starts pipelines: one Team per team namespace, each a generator, e.g.
-#   generators:
-#     - teams/payments.yaml
+# What starts pipelines: one Team per team namespace, each listed under `generators:`. Add one with
+#   pipewright add team NAME --namespace NS --group GROUP
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources: []

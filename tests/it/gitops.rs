@@ -5,7 +5,7 @@
 use super::argo_checks;
 use super::kustomize::expected_ids;
 use super::support::{self, documents, id, pipewright, run_in};
-use super::tree::{add, initialized};
+use super::tree::{add, add_team, initialized};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -86,6 +86,39 @@ fn init_add_build_render_check_and_guard() {
     let refused = kustomize(&["build", "argo"], dir);
     assert_ne!(refused.code, 0, "{}", refused.stdout);
     assert!(refused.stderr.contains("external plugins disabled"), "{}", refused.stderr);
+}
+
+#[test]
+fn add_team_builds_its_sso_access_and_event_source() {
+    let repo = initialized();
+    let dir = repo.path();
+    assert_eq!(add_team(dir, "payments", "team-payments", "payments-devs").code, 0);
+    let build = kustomize(&["build", "--enable-alpha-plugins", "--enable-exec", "argo"], dir);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let docs = documents(&build.stdout);
+    let ids: BTreeSet<String> = docs.iter().map(id).collect();
+    for team_object in [
+        "ServiceAccount/team-payments/payments.team",
+        "Secret/team-payments/payments.team.service-account-token",
+        "Role/team-payments/payments.team",
+        "RoleBinding/team-payments/payments.team",
+        "EventSource/team-payments/pipewright-git",
+        "EventBus/team-payments/default",
+    ] {
+        assert!(ids.contains(team_object), "{team_object} is missing from the build: {ids:?}");
+    }
+    let sa = docs.iter().find(|d| id(d) == "ServiceAccount/team-payments/payments.team").unwrap();
+    let rule = sa["metadata"]["annotations"]["workflows.argoproj.io/rbac-rule"].as_str().unwrap();
+    assert!(rule.contains("'payments-devs' in groups"), "{rule}");
+    if let Some(shared) = support::shared_argo() {
+        let problems = argo_checks::check(&shared, &docs);
+        assert!(problems.is_empty(), "Argo checks failed:\n{}", problems.join("\n"));
+    }
+    // render reads the generator the same way kustomize runs it.
+    assert_eq!(pipewright(&["render"], dir).code, 0);
+    let rendered = kustomize(&["build", "rendered"], dir);
+    assert_eq!(rendered.code, 0, "{}", rendered.stderr);
+    assert_eq!(sorted(documents(&rendered.stdout)), sorted(docs), "render and kustomize build disagree");
 }
 
 #[test]

@@ -120,9 +120,24 @@ fn add_refuses_an_existing_name_and_leaves_the_tree_alone() {
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
 }
 
+/// `add team` with GitHub webhooks for one repository.
+pub fn add_team(dir: &Path, name: &str, namespace: &str, group: &str) -> Run {
+    let repository = format!("acme/{name}-api");
+    pipewright(
+        &["add", "team", name, "--namespace", namespace, "--group", group, "--access", "operate", "--events", "github",
+          "--webhook-secret-name", "github-webhook", "--webhook-secret-key", "secret", "--repository", &repository],
+        dir,
+    )
+}
+
 /// The function's own stderr for a ResourceList holding one Pipeline.
 fn function_errors(spec: serde_json::Value) -> String {
-    let list = serde_json::json!({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [spec]});
+    function_errors_for(vec![spec])
+}
+
+/// The function's own stderr for a ResourceList holding `items`.
+fn function_errors_for(items: Vec<serde_json::Value>) -> String {
+    let list = serde_json::json!({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": items});
     let run = support::function(serde_yaml::to_string(&list).unwrap().as_bytes());
     assert_eq!(run.code, 1, "the function accepted {list}");
     run.stderr
@@ -152,6 +167,53 @@ fn add_refuses_what_the_function_refuses_with_the_same_messages() {
         assert!(!run.stderr.is_empty());
         assert_eq!(run.stderr, function_errors(spec), "add and the function disagree on {args:?}");
     }
+    assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
+}
+
+#[test]
+fn add_team_writes_the_spec_and_lists_it_as_a_generator_keeping_comments() {
+    let dir = initialized();
+    let kustomization = dir.path().join("argo/events/kustomization.yaml");
+    let with_comment = std::fs::read_to_string(&kustomization).unwrap() + "# hand-written Argo Events objects go above\n";
+    std::fs::write(&kustomization, with_comment).unwrap();
+    let first = ok(add_team(dir.path(), "payments", "team-payments", "payments-devs"));
+    insta::assert_snapshot!("add_team_stdout", first.stdout);
+    // From inside the tree, with two groups, default access and a generic webhook.
+    let inside = dir.path().join("argo/events");
+    ok(pipewright(&["add", "team", "risk", "--namespace", "team-risk", "--group", "risk-engineers", "--group", "risk-oncall", "--events", "webhook"], &inside));
+    ok(pipewright(&["add", "team", "web", "--namespace", "team-web", "--group", "web-devs"], dir.path()));
+    insta::assert_snapshot!("add_team_tree", tree_text(dir.path()));
+    let text = std::fs::read_to_string(&kustomization).unwrap();
+    assert!(text.starts_with("# What starts pipelines") && text.contains("# hand-written Argo Events objects go above\n"), "{text}");
+}
+
+#[test]
+fn add_team_refuses_what_the_function_refuses_with_the_same_messages() {
+    let dir = initialized();
+    ok(add_team(dir.path(), "payments", "team-payments", "payments-devs"));
+    let existing: serde_json::Value = serde_yaml::from_str(&std::fs::read_to_string(dir.path().join("argo/events/teams/payments.yaml")).unwrap()).unwrap();
+    let before = read_tree(dir.path());
+    let team = |name: &str, namespace: &str, group: &str| {
+        serde_json::json!({"apiVersion": "pipewright.dev/v1alpha1", "kind": "Team",
+            "metadata": {"name": name, "namespace": namespace, "annotations": {"config.kubernetes.io/function": "exec:\n  path: pipewright\n"}},
+            "spec": {"groups": [group]}})
+    };
+    let cases = [
+        ("risk", "team-risk", "a' || true", vec![]),
+        ("Risk_Team", "Team Risk", "risk", vec![]),
+        ("other", "team-payments", "other-devs", vec![existing.clone()]),
+        ("payments", "team-payments", "payments-devs", vec![existing]),
+    ];
+    for (name, namespace, group, mut items) in cases {
+        let run = pipewright(&["add", "team", name, "--namespace", namespace, "--group", group], dir.path());
+        assert_eq!(run.code, 1, "add team accepted {name} {namespace} {group}");
+        assert!(!run.stderr.is_empty());
+        items.push(team(name, namespace, group));
+        assert_eq!(run.stderr, function_errors_for(items), "add team and the function disagree on {name} {namespace} {group}");
+    }
+    let elsewhere = pipewright(&["add", "team", "payments", "--namespace", "team-other", "--group", "x"], dir.path());
+    assert_eq!(elsewhere.code, 1);
+    assert_eq!(elsewhere.stderr, "pipewright: error: argo/events/teams/payments.yaml: already exists: choose another name, or edit that file\n");
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
 }
 

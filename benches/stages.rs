@@ -33,7 +33,9 @@ fn stages(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("parse", n), &bytes, |b, bytes| {
             b.iter(|| krm::parse_resource_list(black_box(bytes), &Limits::default()).unwrap())
         });
-        group.bench_with_input(BenchmarkId::new("validate", n), &specs, |b, specs| b.iter(|| pipewright::validate::validate(black_box(specs))));
+        group.bench_with_input(BenchmarkId::new("validate", n), &specs, |b, specs| {
+            b.iter(|| pipewright::validate::validate(black_box(specs)))
+        });
         group.bench_with_input(BenchmarkId::new("render", n), &validated, |b, v| {
             b.iter(|| v.specs.iter().flat_map(pipewright::render::render).count())
         });

@@ -136,7 +136,10 @@ struct Target {
 fn add(root: &Path, target: &Target, name: &str, object: &Object, out: &mut dyn std::io::Write) -> Outcome {
     let kustomization_path = root.join(target.kustomization);
     let kustomization_text = std::fs::read_to_string(&kustomization_path).map_err(|e| {
-        Failure::one(format!("{}: cannot be read ({e}): run `pipewright init` first, or pass the repo root with --dir", display(&kustomization_path)))
+        Failure::one(format!(
+            "{}: cannot be read ({e}): run `pipewright init` first, or pass the repo root with --dir",
+            display(&kustomization_path)
+        ))
     })?;
     check(object, root)?;
 
@@ -150,7 +153,8 @@ fn add(root: &Path, target: &Target, name: &str, object: &Object, out: &mut dyn 
     let edited = kustomization::add_entry(&kustomization_text, target.field, &entry)
         .map_err(|e| Failure::one(format!("{}: {e}", display(&kustomization_path))))?;
     let text = format!("{}{}", scaffold::schema_line(target.kind, &relative), to_yaml(&object.0));
-    files::write_atomic(&spec_path, text.as_bytes(), None).map_err(|e| Failure::one(format!("{}: cannot be written: {e}", display(&spec_path))))?;
+    files::write_atomic(&spec_path, text.as_bytes(), None)
+        .map_err(|e| Failure::one(format!("{}: cannot be written: {e}", display(&spec_path))))?;
     if let Err(e) = files::write_atomic(&kustomization_path, edited.as_bytes(), None) {
         let _ = std::fs::remove_file(&spec_path);
         return Err(Failure::one(format!("{}: cannot be written: {e}", display(&kustomization_path))));

@@ -23,7 +23,8 @@ pub fn run(root: &Path, force: bool, out: &mut dyn std::io::Write) -> Outcome {
                 "kept"
             }
             found => {
-                files::write_atomic(&path, contents.as_bytes(), None).map_err(|e| Failure::one(format!("{shown}: cannot be written: {e}")))?;
+                files::write_atomic(&path, contents.as_bytes(), None)
+                    .map_err(|e| Failure::one(format!("{shown}: cannot be written: {e}")))?;
                 if found.is_some() { "replaced" } else { "created" }
             }
         };

@@ -40,7 +40,10 @@ pub fn run(request: &Request, out: &mut dyn std::io::Write, errors: &mut dyn std
             return say(out, format!("{shown} is up to date ({} objects)", fresh.len() - 1));
         }
         let _ = out.write_all(diff.as_bytes());
-        return Err(Failure::one(format!("{shown} differs from a fresh render of {}: run `pipewright render` and commit the result", display(&request.dir))));
+        return Err(Failure::one(format!(
+            "{shown} differs from a fresh render of {}: run `pipewright render` and commit the result",
+            display(&request.dir)
+        )));
     }
     rendered::write(&request.out, &fresh).map_err(Failure::one)?;
     say(out, format!("rendered {} objects from {} into {shown}", fresh.len() - 1, display(&request.dir)))

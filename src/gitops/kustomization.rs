@@ -37,7 +37,11 @@ pub fn add_entry(text: &str, field: &str, entry: &str) -> Result<String, String>
             let list = if inner.is_empty() { format!("[{entry}]") } else { format!("[{inner}, {entry}]") };
             format!("{field}: {list}{comment}{newline}")
         }
-        _ => return Err(format!("its `{field}:` is neither a block list nor a one-line list: write it as a block list (`{field}:` then `  - file.yaml` lines)")),
+        _ => {
+            return Err(format!(
+                "its `{field}:` is neither a block list nor a one-line list: write it as a block list (`{field}:` then `  - file.yaml` lines)"
+            ));
+        }
     };
     let mut out: String = lines[..start].concat();
     out.push_str(&replaced);
@@ -95,7 +99,10 @@ mod tests {
     fn appends_to_a_block_list_keeping_comments() {
         let text = "# top\napiVersion: v1\nresources:\n  # the guard\n  - guard.yaml # keep\n  - a.yaml\n\n# transformers\ntransformers:\n  - platform.yaml\n";
         let out = add_resource(text, "pipelines/b.yaml").unwrap();
-        assert_eq!(out, "# top\napiVersion: v1\nresources:\n  # the guard\n  - guard.yaml # keep\n  - a.yaml\n  - pipelines/b.yaml\n\n# transformers\ntransformers:\n  - platform.yaml\n");
+        assert_eq!(
+            out,
+            "# top\napiVersion: v1\nresources:\n  # the guard\n  - guard.yaml # keep\n  - a.yaml\n  - pipelines/b.yaml\n\n# transformers\ntransformers:\n  - platform.yaml\n"
+        );
     }
 
     #[test]
@@ -109,14 +116,20 @@ mod tests {
         assert_eq!(add_resource("resources: [] # none yet\nkind: K\n", "a.yaml").unwrap(), "resources: # none yet\n  - a.yaml\nkind: K\n");
         assert_eq!(add_resource("resources: [x.yaml]\n", "a.yaml").unwrap(), "resources: [x.yaml, a.yaml]\n");
         assert_eq!(add_resource("kind: K", "a.yaml").unwrap(), "kind: K\nresources:\n  - a.yaml\n");
-        assert_eq!(add_resource("resources:\n  # only a comment\nkind: K\n", "a.yaml").unwrap(), "resources:\n  - a.yaml\n  # only a comment\nkind: K\n");
+        assert_eq!(
+            add_resource("resources:\n  # only a comment\nkind: K\n", "a.yaml").unwrap(),
+            "resources:\n  - a.yaml\n  # only a comment\nkind: K\n"
+        );
         assert!(add_resource("resources: &r\n", "a.yaml").is_err());
     }
 
     #[test]
     fn adds_generators_beside_an_empty_resources_list() {
         let text = "# teams\nkind: Kustomization\nresources: []\n";
-        assert_eq!(add_entry(text, "generators", "teams/a.yaml").unwrap(), "# teams\nkind: Kustomization\nresources: []\ngenerators:\n  - teams/a.yaml\n");
+        assert_eq!(
+            add_entry(text, "generators", "teams/a.yaml").unwrap(),
+            "# teams\nkind: Kustomization\nresources: []\ngenerators:\n  - teams/a.yaml\n"
+        );
         let text = "generators:\n  - teams/a.yaml # first\n";
         assert_eq!(add_entry(text, "generators", "teams/b.yaml").unwrap(), "generators:\n  - teams/a.yaml # first\n  - teams/b.yaml\n");
     }

@@ -20,12 +20,16 @@ pub fn files(objects: &[Object]) -> Result<Files, Vec<String>> {
     let mut errors = Vec::new();
     for object in objects.iter().filter(|o| o.annotation(LOCAL_CONFIG) != Some("true")) {
         if object.kind().is_empty() || object.name().is_empty() {
-            errors.push(format!("{}: an object has no kind or no metadata.name: every object needs both to get a file", object.reference()));
+            errors
+                .push(format!("{}: an object has no kind or no metadata.name: every object needs both to get a file", object.reference()));
             continue;
         }
         let path = object_file(object);
         if out.insert(path.clone(), to_yaml(&object.0)).is_some() {
-            errors.push(format!("{}: two objects would share the file {path} (same kind, namespace and name in different API groups)", object.reference()));
+            errors.push(format!(
+                "{}: two objects would share the file {path} (same kind, namespace and name in different API groups)",
+                object.reference()
+            ));
         }
     }
     let mut kustomization = format!("{HEADER}\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n");
@@ -90,7 +94,9 @@ pub fn write(dir: &Path, files: &Files) -> Result<(), String> {
         let ours = std::fs::read_to_string(dir.join("kustomization.yaml")).is_ok_and(|t| t.starts_with(HEADER));
         let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !ours && !empty {
-            return Err(format!("{shown} exists and was not written by `pipewright render` (its kustomization.yaml lacks the header): choose another --out, or empty it first"));
+            return Err(format!(
+                "{shown} exists and was not written by `pipewright render` (its kustomization.yaml lacks the header): choose another --out, or empty it first"
+            ));
         }
     }
     let temp = files::temp_sibling(dir, "new");

@@ -143,7 +143,13 @@ mod tests {
 
     #[test]
     fn schema_lines_climb_to_the_schemas_dir() {
-        assert_eq!(schema_line(Kind::Pipeline, "argo/workflows/pipelines/a.yaml"), "# yaml-language-server: $schema=../../.schemas/pipeline.json\n");
-        assert_eq!(schema_line(Kind::Platform, "argo/workflows/platform.yaml"), "# yaml-language-server: $schema=../.schemas/platform.json\n");
+        assert_eq!(
+            schema_line(Kind::Pipeline, "argo/workflows/pipelines/a.yaml"),
+            "# yaml-language-server: $schema=../../.schemas/pipeline.json\n"
+        );
+        assert_eq!(
+            schema_line(Kind::Platform, "argo/workflows/platform.yaml"),
+            "# yaml-language-server: $schema=../.schemas/platform.json\n"
+        );
     }
 }

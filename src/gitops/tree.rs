@@ -64,7 +64,10 @@ impl Walk {
             self.error(&file, "is included twice (or in a cycle): kustomize would reject it too");
             return;
         }
-        let value = match std::fs::read(&file).map_err(|e| e.to_string()).and_then(|b| parse_value(&b, &Limits::default()).map_err(|e| e.to_string())) {
+        let value = match std::fs::read(&file)
+            .map_err(|e| e.to_string())
+            .and_then(|b| parse_value(&b, &Limits::default()).map_err(|e| e.to_string()))
+        {
             Ok(v) => v,
             Err(e) => return self.error(&file, format!("cannot be read: {e}")),
         };
@@ -91,7 +94,9 @@ impl Walk {
             for (i, entry) in entries.iter().enumerate() {
                 match entry.as_str() {
                     Some(path) => self.entry(dir, &file, field, path),
-                    None if self.exact() => self.error(&file, format!("{field}[{i}] is not a path: inline configs are not supported by `pipewright render`")),
+                    None if self.exact() => {
+                        self.error(&file, format!("{field}[{i}] is not a path: inline configs are not supported by `pipewright render`"))
+                    }
                     None => {}
                 }
             }

@@ -133,9 +133,9 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
         // The YAML library hands a value with a custom tag (`!foo x`) over as an enum.
         let (tag, _) = data.variant::<String>()?;
-        Err(self.budget.fail(ReadError::Unsupported(format!(
-            "the YAML tag `!{tag}` is not supported: write the value as a plain or quoted string"
-        ))))
+        Err(self
+            .budget
+            .fail(ReadError::Unsupported(format!("the YAML tag `!{tag}` is not supported: write the value as a plain or quoted string"))))
     }
 }
 

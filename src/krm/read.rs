@@ -50,10 +50,14 @@ pub enum ReadError {
     #[error("the input holds more than {0} YAML nodes (aliases expanded): split it into smaller packages, or repeat fewer anchors")]
     TooManyNodes(usize),
     /// More separators than the node budget, counted before parsing.
-    #[error("the input has more than {0} line breaks, commas, colons, dashes and brackets, more than the YAML reader may hold at once: split it into smaller packages")]
+    #[error(
+        "the input has more than {0} line breaks, commas, colons, dashes and brackets, more than the YAML reader may hold at once: split it into smaller packages"
+    )]
     TooManySeparators(usize),
     /// The YAML library's own cap on alias replays (100 times the document's size) was hit.
-    #[error("the input's YAML aliases expand to over 100 times its own size (an alias bomb?): write the values out instead of repeating anchors")]
+    #[error(
+        "the input's YAML aliases expand to over 100 times its own size (an alias bomb?): write the values out instead of repeating anchors"
+    )]
     AliasExpansion,
     /// A YAML construct that has no JSON equivalent, or a tag.
     #[error("{0}")]
@@ -150,10 +154,13 @@ pub fn parse_resource_list(bytes: &[u8], limits: &Limits) -> Result<ResourceList
     let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
     if kind != "ResourceList" || !matches!(api_version, RESOURCE_LIST_API_VERSION | "config.kubernetes.io/v1alpha1") {
         let path = if kind == "ResourceList" { "apiVersion" } else { "kind" };
-        return Err(not_list(path, format!(
-            "the input is {}, not a ResourceList: expected apiVersion: {RESOURCE_LIST_API_VERSION} and kind: ResourceList",
-            describe(api_version, kind)
-        )));
+        return Err(not_list(
+            path,
+            format!(
+                "the input is {}, not a ResourceList: expected apiVersion: {RESOURCE_LIST_API_VERSION} and kind: ResourceList",
+                describe(api_version, kind)
+            ),
+        ));
     }
     let items = match map.remove("items") {
         None | Some(Value::Null) => Vec::new(),
@@ -213,7 +220,9 @@ mod tests {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..8 {
             let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
-            bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            bomb.push_str(&format!(
+                "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
         }
         assert_eq!(read(&bomb), Err(ReadError::AliasExpansion));
     }

@@ -234,7 +234,8 @@ fn is_plain_safe(s: &str) -> bool {
     }
     let mut prev = 0u8;
     for &b in bytes {
-        let ok = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'@' | b'+' | b'=' | b',' | b'(' | b')' | b'%' | b'$' | b' ');
+        let ok = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'_' | b'.' | b'/' | b':' | b'@' | b'+' | b'=' | b',' | b'(' | b')' | b'%' | b'$' | b' ');
         if !ok || (prev == b':' && b == b' ') || (prev == b' ' && b == b' ') {
             return false;
         }
@@ -252,8 +253,7 @@ fn looks_numeric(s: &str) -> bool {
     }
     if first == b'.' {
         let rest = &t[1..];
-        return rest.as_bytes().first().is_some_and(u8::is_ascii_digit)
-            || ["inf", "nan"].iter().any(|w| w.eq_ignore_ascii_case(rest));
+        return rest.as_bytes().first().is_some_and(u8::is_ascii_digit) || ["inf", "nan"].iter().any(|w| w.eq_ignore_ascii_case(rest));
     }
     false
 }
@@ -265,7 +265,8 @@ mod tests {
 
     #[test]
     fn quotes_ambiguous_strings() {
-        for s in ["on", "yes", "No", "0755", "1e3", "null", "~", "", "true", "-", "- x", ".5", "-1", "a: b", "x #y", "@x", "*a", "&a", "!t"] {
+        for s in ["on", "yes", "No", "0755", "1e3", "null", "~", "", "true", "-", "- x", ".5", "-1", "a: b", "x #y", "@x", "*a", "&a", "!t"]
+        {
             let y = to_yaml(&json!({ "k": s }));
             assert!(y.starts_with("k: \""), "{s:?} -> {y}");
             let back: serde_yaml::Value = serde_yaml::from_str(&y).unwrap();

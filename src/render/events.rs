@@ -16,8 +16,13 @@ fn secret(s: &SecretKeyRef) -> Value {
 }
 
 fn webhook(url: Option<&str>) -> Value {
-    serde_json::to_value(ae::Webhook { endpoint: ENDPOINT.into(), port: PORT.to_string(), method: "POST".into(), url: url.map(str::to_owned) })
-        .unwrap_or(Value::Null)
+    serde_json::to_value(ae::Webhook {
+        endpoint: ENDPOINT.into(),
+        port: PORT.to_string(),
+        method: "POST".into(),
+        url: url.map(str::to_owned),
+    })
+    .unwrap_or(Value::Null)
 }
 
 /// GitHub's `repositories`: one entry per owner, names sorted.

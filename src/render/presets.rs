@@ -51,23 +51,14 @@ pub fn preset(toolchain: Toolchain) -> Preset {
             deps: &["go", "mod", "download"],
             lint: &["go", "vet", "./..."],
             test: &["go", "test", "./..."],
-            env: &[
-                ("GOPATH", "/tmp/cache/go"),
-                ("GOCACHE", "/tmp/cache/go-build"),
-                ("GOFLAGS", "-buildvcs=false"),
-                ("CI", "true"),
-            ],
+            env: &[("GOPATH", "/tmp/cache/go"), ("GOCACHE", "/tmp/cache/go-build"), ("GOFLAGS", "-buildvcs=false"), ("CI", "true")],
             lockfiles: &["go.sum"],
         },
         Toolchain::Maven => Preset {
             deps: &["mvn", "-B", "-ntp", "dependency:go-offline"],
             lint: &["mvn", "-B", "-ntp", "-DskipTests", "verify"],
             test: &["mvn", "-B", "-ntp", "test"],
-            env: &[
-                ("MAVEN_CONFIG", "/tmp/.m2"),
-                ("MAVEN_OPTS", "-Duser.home=/tmp -Dmaven.repo.local=/tmp/cache/m2"),
-                ("CI", "true"),
-            ],
+            env: &[("MAVEN_CONFIG", "/tmp/.m2"), ("MAVEN_OPTS", "-Duser.home=/tmp -Dmaven.repo.local=/tmp/cache/m2"), ("CI", "true")],
             lockfiles: &["pom.xml"],
         },
         Toolchain::Gradle => Preset {
@@ -110,13 +101,9 @@ pub fn preset(toolchain: Toolchain) -> Preset {
             ],
             lockfiles: &["packages.lock.json", "Directory.Packages.props", "global.json"],
         },
-        Toolchain::Generic => Preset {
-            deps: &[],
-            lint: &[],
-            test: &[],
-            env: &[("XDG_CACHE_HOME", "/tmp/cache"), ("CI", "true")],
-            lockfiles: &[],
-        },
+        Toolchain::Generic => {
+            Preset { deps: &[], lint: &[], test: &[], env: &[("XDG_CACHE_HOME", "/tmp/cache"), ("CI", "true")], lockfiles: &[] }
+        }
     }
 }
 
@@ -129,7 +116,9 @@ mod tests {
         for t in Toolchain::ALL {
             let p = preset(t);
             for (name, value) in p.env {
-                let is_cache = name.contains("CACHE") || name.contains("HOME") && *name != "DOTNET_CLI_HOME" || ["GOPATH", "NUGET_PACKAGES", "CARGO_TARGET_DIR"].contains(name);
+                let is_cache = name.contains("CACHE")
+                    || name.contains("HOME") && *name != "DOTNET_CLI_HOME"
+                    || ["GOPATH", "NUGET_PACKAGES", "CARGO_TARGET_DIR"].contains(name);
                 assert!(!is_cache || value.starts_with(CACHE_LINK), "{t:?}: {name}={value} is outside {CACHE_LINK}");
             }
             assert_eq!(p.deps.is_empty(), t == Toolchain::Generic, "{t:?}");

@@ -113,6 +113,11 @@ pub fn library_reader_binding(origin: &Origin, account: &str, namespace: &str, l
     Object::from_serialize(&ClusterRoleBinding {
         metadata: meta::object_meta(origin, &name, None, labels),
         role_ref: RoleRef { api_group: Some("rbac.authorization.k8s.io".into()), kind: "ClusterRole".into(), name: LIBRARY_READER.into() },
-        subjects: Some(vec![Subject { kind: "ServiceAccount".into(), name: account.into(), namespace: Some(namespace.into()), api_group: None }]),
+        subjects: Some(vec![Subject {
+            kind: "ServiceAccount".into(),
+            name: account.into(),
+            namespace: Some(namespace.into()),
+            api_group: None,
+        }]),
     })
 }

@@ -269,15 +269,19 @@ mod tests {
 
     fn launch(src: &Path, cache_root: &str, command: &str) -> (bool, String) {
         let link = src.join("link");
-        let out = sh(LAUNCHER, src, &[
-            ("PW_CONTEXT_DIR", "app"),
-            ("PW_TOOLCHAIN", "node"),
-            ("PW_LOCKFILES", "package-lock.json\nnpm-shrinkwrap.json"),
-            ("PW_SOURCE", src.to_str().unwrap()),
-            ("PW_CACHE_ROOT", cache_root),
-            ("PW_CACHE", link.to_str().unwrap()),
-            ("PW_COMMAND", command),
-        ]);
+        let out = sh(
+            LAUNCHER,
+            src,
+            &[
+                ("PW_CONTEXT_DIR", "app"),
+                ("PW_TOOLCHAIN", "node"),
+                ("PW_LOCKFILES", "package-lock.json\nnpm-shrinkwrap.json"),
+                ("PW_SOURCE", src.to_str().unwrap()),
+                ("PW_CACHE_ROOT", cache_root),
+                ("PW_CACHE", link.to_str().unwrap()),
+                ("PW_COMMAND", command),
+            ],
+        );
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         (out.status.success(), text)
     }
@@ -328,15 +332,19 @@ mod tests {
         }
         for (depth, expected) in [("1", "1"), ("0", "3")] {
             let src = dir.path().join(format!("src{depth}"));
-            let out = sh(CLONE, dir.path(), &[
-                ("REPO_URL", origin.to_str().unwrap()),
-                ("REVISION", "main"),
-                ("IMAGE_TAG", ""),
-                ("DEPTH", depth),
-                ("SUBMODULES", "false"),
-                ("PW_SOURCE", src.to_str().unwrap()),
-                ("HOME", dir.path().to_str().unwrap()),
-            ]);
+            let out = sh(
+                CLONE,
+                dir.path(),
+                &[
+                    ("REPO_URL", origin.to_str().unwrap()),
+                    ("REVISION", "main"),
+                    ("IMAGE_TAG", ""),
+                    ("DEPTH", depth),
+                    ("SUBMODULES", "false"),
+                    ("PW_SOURCE", src.to_str().unwrap()),
+                    ("HOME", dir.path().to_str().unwrap()),
+                ],
+            );
             assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
             let count = Command::new("git").args(["rev-list", "--count", "HEAD"]).current_dir(&src).output().unwrap();
             assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), expected, "depth {depth}");
@@ -349,7 +357,10 @@ mod tests {
     fn publish(event: &str, revision: &str) -> Result<(String, String), String> {
         let start = super::CLONE.find("push=true\n").unwrap();
         let end = super::CLONE.find("printf '%s' \"$tag\"").unwrap();
-        let script = format!("set -eu\nshort=abc1234\n{}printf '%s %s' \"$(printf '%s' \"$tag\" | tr -c 'A-Za-z0-9_.-' '-')\" \"$push\"", &super::CLONE[start..end]);
+        let script = format!(
+            "set -eu\nshort=abc1234\n{}printf '%s %s' \"$(printf '%s' \"$tag\" | tr -c 'A-Za-z0-9_.-' '-')\" \"$push\"",
+            &super::CLONE[start..end]
+        );
         let out = std::process::Command::new("sh")
             .args(["-c", &script])
             .env("EVENT", event)
@@ -375,7 +386,9 @@ mod tests {
         assert_eq!(ok("manual", "main"), ("main-abc1234".into(), "true".into()));
         assert_eq!(ok("pull-request", "refs/pull/7/head"), ("pr-abc1234".into(), "false".into()));
         assert_eq!(ok("schedule", "main"), ("main-abc1234".into(), "false".into()));
-        for bad in ["refs/tags/v1.2", "refs/tags/latest", "refs/tags/v1.2.3+build", "refs/tags/01.2.3", "refs/tags/1.2.3\nx", "refs/tags/$(id)"] {
+        for bad in
+            ["refs/tags/v1.2", "refs/tags/latest", "refs/tags/v1.2.3+build", "refs/tags/01.2.3", "refs/tags/1.2.3\nx", "refs/tags/$(id)"]
+        {
             assert!(publish("tag", bad).unwrap_err().contains("not a semver version"), "{bad:?}");
         }
         assert!(publish("deploy", "main").unwrap_err().contains("unknown event"));

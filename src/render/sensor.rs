@@ -34,8 +34,7 @@ pub fn account_name(p: &Pipeline) -> String {
 
 /// An anchored regex matching `refs/heads/<branch>` for the patterns; `*` stays in one segment.
 pub fn branch_regex(branches: &[BranchPattern]) -> String {
-    let alternatives: Vec<String> =
-        branches.iter().map(|b| b.as_str().replace('.', r"\.").replace('*', "[A-Za-z0-9._-]+")).collect();
+    let alternatives: Vec<String> = branches.iter().map(|b| b.as_str().replace('.', r"\.").replace('*', "[A-Za-z0-9._-]+")).collect();
     format!("^refs/heads/({})$", alternatives.join("|"))
 }
 
@@ -170,7 +169,10 @@ fn trigger(p: &Pipeline, r: &Rule) -> ae::Trigger {
                 source: ae::Source { resource: workflow },
                 parameters: vec![
                     ae::TriggerParameter { src: source(&r.dependency, &r.revision), dest: "spec.arguments.parameters.0.value".into() },
-                    ae::TriggerParameter { src: source(&r.dependency, &r.concurrency_key), dest: "spec.arguments.parameters.2.value".into() },
+                    ae::TriggerParameter {
+                        src: source(&r.dependency, &r.concurrency_key),
+                        dest: "spec.arguments.parameters.2.value".into(),
+                    },
                 ],
             },
         },
@@ -212,10 +214,7 @@ pub fn render(p: &Pipeline) -> Vec<Object> {
         namespace: p.namespace().as_str(),
         labels: &[("pipewright.dev/pipeline", name)],
         annotations: BTreeMap::new(),
-        rules: vec![
-            rule("argoproj.io", &["workflows"], &["create", "list"]),
-            rule("argoproj.io", &["workflowtemplates"], &["get"]),
-        ],
+        rules: vec![rule("argoproj.io", &["workflows"], &["create", "list"]), rule("argoproj.io", &["workflowtemplates"], &["get"])],
         token_secret: false,
     }));
     out.push(rbac::library_reader_binding(&p.origin, &account, p.namespace().as_str(), &[("pipewright.dev/pipeline", name)]));

@@ -63,10 +63,7 @@ pub fn rules(team: &Team) -> Vec<PolicyRule> {
 /// The ServiceAccount (carrying the SSO rule), its token Secret, the Role and the RoleBinding.
 pub fn render(team: &Team) -> Vec<Object> {
     let name = object_name(team);
-    let annotations = BTreeMap::from([
-        (RBAC_RULE.to_owned(), rbac_rule(team)),
-        (RBAC_RULE_PRECEDENCE.to_owned(), PRECEDENCE.to_owned()),
-    ]);
+    let annotations = BTreeMap::from([(RBAC_RULE.to_owned(), rbac_rule(team)), (RBAC_RULE_PRECEDENCE.to_owned(), PRECEDENCE.to_owned())]);
     rbac::account(Account {
         origin: &team.origin,
         name: &name,

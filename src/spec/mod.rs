@@ -9,15 +9,15 @@ mod team;
 
 pub use meta::SpecMeta;
 pub use pipeline::{
-    AccessMode, CacheSetting, CacheVolume, GitSettings, Notify, Pipeline, PipelineSpec, SecretKey, SecretRef, StepOverride, StepSetting,
-    Steps, Toolchain, PushTrigger, Triggers,
+    AccessMode, CacheSetting, CacheVolume, GitSettings, Notify, Pipeline, PipelineSpec, PushTrigger, SecretKey, SecretRef, StepOverride,
+    StepSetting, Steps, Toolchain, Triggers,
 };
 pub use platform::{LibraryRelease, Platform, PlatformImages, PlatformSpec, RegistrySettings, ScanSettings, Severity};
-pub use team::{Access, GithubEvents, GitlabEvents, SecretNameKey, Team, TeamEvents, TeamSpec, WebhookEvents};
 pub use supply_chain::{
     BuildSettings, CommitStatus, Forge, NotifySettings, PipelineScan, PipelineSonar, ReportSettings, SigningMode, SigningSettings,
     SonarSettings, SupplyChainSettings,
 };
+pub use team::{Access, GithubEvents, GitlabEvents, SecretNameKey, Team, TeamEvents, TeamSpec, WebhookEvents};
 
 /// The API group of every pipewright kind.
 pub const GROUP: &str = "pipewright.dev";

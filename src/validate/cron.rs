@@ -41,7 +41,12 @@ pub fn schedule(s: &str) -> Result<(), String> {
 }
 
 fn check_item(item: &str, f: &Field) -> Result<(), String> {
-    let range = format!("(valid: {}-{}{}, *, ranges a-b, lists a,b and steps */n)", f.min, f.max, if f.names.is_empty() { String::new() } else { format!(" or {}-{}", f.names[0], f.names[f.names.len() - 1]) });
+    let range = format!(
+        "(valid: {}-{}{}, *, ranges a-b, lists a,b and steps */n)",
+        f.min,
+        f.max,
+        if f.names.is_empty() { String::new() } else { format!(" or {}-{}", f.names[0], f.names[f.names.len() - 1]) }
+    );
     let (base, step) = match item.split_once('/') {
         Some((b, s)) => (b, Some(s)),
         None => (item, None),
@@ -92,7 +97,22 @@ mod tests {
 
     #[test]
     fn rejects_the_rest() {
-        for bad in ["", "0 3 * *", "60 * * * *", "* 24 * * *", "0 0 0 * *", "0 0 * 13 *", "0 0 * * 7", "*/0 * * * *", "5-1 * * * *", "@every 5m", "@nightly", "0 3 * * * *", "a b c d e", "0 0 ? * *x"] {
+        for bad in [
+            "",
+            "0 3 * *",
+            "60 * * * *",
+            "* 24 * * *",
+            "0 0 0 * *",
+            "0 0 * 13 *",
+            "0 0 * * 7",
+            "*/0 * * * *",
+            "5-1 * * * *",
+            "@every 5m",
+            "@nightly",
+            "0 3 * * * *",
+            "a b c d e",
+            "0 0 ? * *x",
+        ] {
             assert!(schedule(bad).is_err(), "{bad}");
         }
         assert!(schedule("61 * * * *").unwrap_err().contains("minute field"));

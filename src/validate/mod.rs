@@ -1,10 +1,10 @@
 //! Spec to model: checks every pipewright object and collects every problem, each with its
 //! object and field path, before any rendering happens.
 
-mod library;
-mod pipeline;
 mod cron;
+mod library;
 mod namespaces;
+mod pipeline;
 mod platform;
 pub mod rules;
 mod structure;
@@ -143,7 +143,10 @@ pub fn validate(objects: &[&Object]) -> Validated {
                 slot.insert(object);
                 out.specs.push(spec);
             } else {
-                problems.push(&Path::key(&Path::root(), "metadata.name"), format!("{origin} is declared twice: each namespace and name may appear only once"));
+                problems.push(
+                    &Path::key(&Path::root(), "metadata.name"),
+                    format!("{origin} is declared twice: each namespace and name may appear only once"),
+                );
             }
         }
         out.results.append(&mut problems.items);

@@ -1,11 +1,11 @@
 //! Checks a `Pipeline` spec and builds the valid model.
 
 use super::{Path, Problems, name, rules, supply_chain, triggers};
-use crate::model::{
-    self, AccessMode, Cache, Command, ContextDir, GitAuth, GitCheckout, GitRef, GitUrl, ImageRef, ImageRepo, LIBRARY_VERSION, LibraryVersion,
-    Name, Origin, StorageSize, Step, StepPlan, Toolchain,
-};
 use crate::krm::Severity;
+use crate::model::{
+    self, AccessMode, Cache, Command, ContextDir, GitAuth, GitCheckout, GitRef, GitUrl, ImageRef, ImageRepo, LIBRARY_VERSION,
+    LibraryVersion, Name, Origin, Step, StepPlan, StorageSize, Toolchain,
+};
 use crate::spec::{self, CacheSetting, GitSettings, StepSetting, Steps};
 
 /// The namespace a Pipeline lives in when it names none.
@@ -33,9 +33,8 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
             None
         }
     };
-    let image = s.image.as_deref().and_then(|i| {
-        problems.check(&spec_path.key("image"), rules::image(i, false)).then(|| ImageRepo::checked(i))
-    });
+    let image =
+        s.image.as_deref().and_then(|i| problems.check(&spec_path.key("image"), rules::image(i, false)).then(|| ImageRepo::checked(i)));
     let steps_path = spec_path.key("steps");
     let given = s.steps.unwrap_or_default();
     if s.toolchain == Toolchain::Generic {
@@ -50,13 +49,19 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         sonar: step(problems, &steps_path.key("sonar"), given.sonar),
     };
     if let Step::Custom { command: Some(_), .. } = steps.build_image {
-        problems.push(&steps_path.key("build-image").key("command"), "cannot be overridden: the build step runs the platform's builder (set `image` or switch the step off with `false`)".into());
+        problems.push(
+            &steps_path.key("build-image").key("command"),
+            "cannot be overridden: the build step runs the platform's builder (set `image` or switch the step off with `false`)".into(),
+        );
     }
     if let Step::Custom { command: Some(_), .. } = steps.sonar {
         problems.push(&steps_path.key("sonar").key("command"), "cannot be overridden: the sonar step runs the platform's scanner with the platform's server (set `image` or switch the step off with `false`)".into());
     }
     if steps.build_image.enabled() && s.image.is_none() {
-        problems.push(&spec_path.key("image"), "is required while the build-image step is on: give the image repository to publish, or set `steps.build-image: false`".into());
+        problems.push(
+            &spec_path.key("image"),
+            "is required while the build-image step is on: give the image repository to publish, or set `steps.build-image: false`".into(),
+        );
     }
     let notify = match s.notify {
         None => Some(model::Notify::default()),
@@ -99,10 +104,8 @@ fn generic_steps(problems: &mut Problems, path: &Path, given: &Steps) {
     for (key, setting) in [("deps", &given.deps), ("lint", &given.lint), ("test", &given.test)] {
         let at = path.key(key);
         match setting {
-            None | Some(StepSetting::Enabled(true)) => problems.push(
-                &at,
-                format!("is required: {WHY}; give `{{command: [...], image: ...}}`, or switch the step off with `false`"),
-            ),
+            None | Some(StepSetting::Enabled(true)) => problems
+                .push(&at, format!("is required: {WHY}; give `{{command: [...], image: ...}}`, or switch the step off with `false`")),
             Some(StepSetting::Override(o)) => {
                 for (field, missing) in [("command", o.command.is_none()), ("image", o.image.is_none())] {
                     if missing {
@@ -131,7 +134,9 @@ fn git(problems: &mut Problems, path: &Path, repo: &str, g: GitSettings) -> Opti
             problems.push(path, "sets both `https` and `ssh`: give the one that matches `spec.repo`".into());
             None
         }
-        (Some(h), None) => secret("https", h, https_repo, "an https:// repo URL (a token is never sent over plain http://)").map(GitAuth::Https),
+        (Some(h), None) => {
+            secret("https", h, https_repo, "an https:// repo URL (a token is never sent over plain http://)").map(GitAuth::Https)
+        }
         (None, Some(k)) => secret("ssh", k, ssh_repo, "an ssh://host/path or git@host:path repo URL").map(GitAuth::Ssh),
         (None, None) => {
             if ssh_repo && rules::git_url(repo).is_ok() {

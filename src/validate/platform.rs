@@ -37,7 +37,10 @@ pub(super) fn check(p: spec::Platform, problems: &mut Problems) -> Option<model:
     let spec_path = root.key("spec");
     let name = name(problems, &meta.key("name"), &p.metadata.name);
     if p.metadata.namespace.is_some() {
-        problems.push(&meta.key("namespace"), "must not be set: a Platform is cluster-scoped (its ClusterWorkflowTemplates have no namespace)".into());
+        problems.push(
+            &meta.key("namespace"),
+            "must not be set: a Platform is cluster-scoped (its ClusterWorkflowTemplates have no namespace)".into(),
+        );
     }
     let settings = supply_chain::platform(&p.spec, &spec_path, problems);
     let base = p.spec.images.unwrap_or_default();
@@ -63,9 +66,8 @@ pub(super) fn check(p: spec::Platform, problems: &mut Problems) -> Option<model:
         versions.push(Release { version: LibraryVersion::checked(release.version), images: resolve(&[&overrides, &base]) });
     }
     let secret = p.spec.registry.and_then(|r| r.credentials_secret).unwrap_or_else(|| DEFAULT_REGISTRY_SECRET.to_owned());
-    let secret = problems
-        .check(&spec_path.key("registry").key("credentialsSecret"), rules::dns_subdomain(&secret))
-        .then(|| Name::checked(secret));
+    let secret =
+        problems.check(&spec_path.key("registry").key("credentialsSecret"), rules::dns_subdomain(&secret)).then(|| Name::checked(secret));
     let settings = settings?;
     if !ok {
         return None;

@@ -191,15 +191,19 @@ pub fn image(s: &str, allow_tag: bool) -> Result<(), String> {
     }
     if let Some(d) = digest {
         let ok = d.split_once(':').is_some_and(|(alg, hex)| {
-            !alg.is_empty() && alg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+._-".contains(&b))
-                && hex.len() >= 32 && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+            !alg.is_empty()
+                && alg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+._-".contains(&b))
+                && hex.len() >= 32
+                && hex.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
         });
         if !ok {
             return Err(format!("{s:?} has an invalid digest: use `@sha256:<64 hex digits>`"));
         }
     }
     if let Some(t) = tag {
-        let ok = !t.is_empty() && t.len() <= 128 && (t.as_bytes()[0].is_ascii_alphanumeric() || t.starts_with('_'))
+        let ok = !t.is_empty()
+            && t.len() <= 128
+            && (t.as_bytes()[0].is_ascii_alphanumeric() || t.starts_with('_'))
             && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
         if !ok {
             return Err(format!("{s:?} has an invalid tag: a tag is up to 128 letters, digits, '_', '.' and '-'"));
@@ -219,7 +223,9 @@ pub fn image(s: &str, allow_tag: bool) -> Result<(), String> {
             && c.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
     });
     if !path_ok {
-        return Err(format!("{s:?} is not a valid image reference (repository paths are lowercase letters, digits, '.', '_' and '-'): {valid}"));
+        return Err(format!(
+            "{s:?} is not a valid image reference (repository paths are lowercase letters, digits, '.', '_' and '-'): {valid}"
+        ));
     }
     Ok(())
 }
@@ -265,7 +271,8 @@ pub fn library_version(s: &str) -> Result<(), String> {
 
 /// A SonarQube project key: letters, digits, '-', '_', '.' and ':', with at least one non-digit.
 pub fn sonar_project_key(s: &str) -> Result<(), String> {
-    let ok = !s.is_empty() && s.len() <= 400
+    let ok = !s.is_empty()
+        && s.len() <= 400
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
         && !s.bytes().all(|b| b.is_ascii_digit());
     if !ok {
@@ -286,7 +293,9 @@ pub fn storage_size(s: &str) -> Result<(), String> {
 
 /// An image tag: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'.
 pub fn image_tag(s: &str) -> Result<(), String> {
-    let ok = !s.is_empty() && s.len() <= 128 && (s.as_bytes()[0].is_ascii_alphanumeric() || s.starts_with('_'))
+    let ok = !s.is_empty()
+        && s.len() <= 128
+        && (s.as_bytes()[0].is_ascii_alphanumeric() || s.starts_with('_'))
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
     if !ok {
         return Err(format!("{s:?} is not an image tag: use up to 128 letters, digits, '_', '.' and '-', starting with a letter or digit"));
@@ -341,7 +350,15 @@ mod tests {
         for ok in ["https://github.com/acme/a.git", "git@github.com:acme/a.git", "ssh://git@host:2222/a/b.git", "https://h.io:8443/a"] {
             assert!(git_url(ok).is_ok(), "{ok}");
         }
-        for bad in ["https://u:t@github.com/a.git", "file:///etc", "-oProxyCommand=x", "https://github.com", "ext::sh -c x", "https://h/a b", "git@h:-x"] {
+        for bad in [
+            "https://u:t@github.com/a.git",
+            "file:///etc",
+            "-oProxyCommand=x",
+            "https://github.com",
+            "ext::sh -c x",
+            "https://h/a b",
+            "git@h:-x",
+        ] {
             assert!(git_url(bad).is_err(), "{bad}");
         }
     }

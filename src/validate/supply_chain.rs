@@ -3,7 +3,9 @@
 
 use super::{Path, Problems, Validated, rules};
 use crate::krm::Object;
-use crate::model::{CommitStatusTarget, Origin, Severity, Spec, Forge, GitUrl, HttpUrl, Name, Notify, SecretKeyRef, Signing, Sonar, SupplyChain};
+use crate::model::{
+    CommitStatusTarget, Forge, GitUrl, HttpUrl, Name, Notify, Origin, SecretKeyRef, Severity, Signing, Sonar, Spec, SupplyChain,
+};
 use crate::spec::{self, SigningMode};
 use std::collections::BTreeMap;
 
@@ -84,18 +86,27 @@ fn supply_chain(s: &spec::PlatformSpec, path: &Path, problems: &mut Problems) ->
     let signing = match mode {
         SigningMode::Keyless => {
             if signing_given.key_secret.is_some() {
-                problems.push(&signing_path.key("keySecret"), "is set but `mode` is `keyless`: set `mode: key` to sign with the key, or remove `keySecret`".into());
+                problems.push(
+                    &signing_path.key("keySecret"),
+                    "is set but `mode` is `keyless`: set `mode: key` to sign with the key, or remove `keySecret`".into(),
+                );
             }
             let fulcio = url(problems, &signing_path.key("fulcioUrl"), signing_given.fulcio_url.as_deref().unwrap_or(DEFAULT_FULCIO_URL));
             Some(Signing::Keyless { fulcio_url: fulcio?, rekor_url: rekor? })
         }
         SigningMode::Key => {
             if signing_given.fulcio_url.is_some() {
-                problems.push(&signing_path.key("fulcioUrl"), "is only used with `mode: keyless`: remove it, or switch to keyless signing".into());
+                problems.push(
+                    &signing_path.key("fulcioUrl"),
+                    "is only used with `mode: keyless`: remove it, or switch to keyless signing".into(),
+                );
             }
             match signing_given.key_secret {
                 None => {
-                    problems.push(&signing_path.key("keySecret"), "is required with `mode: key`: name the Secret that holds `cosign.key` and `cosign.password`".into());
+                    problems.push(
+                        &signing_path.key("keySecret"),
+                        "is required with `mode: key`: name the Secret that holds `cosign.key` and `cosign.password`".into(),
+                    );
                     None
                 }
                 Some(secret) => {
@@ -109,7 +120,8 @@ fn supply_chain(s: &spec::PlatformSpec, path: &Path, problems: &mut Problems) ->
     let sbom = given.sbom.unwrap_or(true);
     let attest = given.attest_sbom.unwrap_or(true);
     if given.attest_sbom == Some(true) && (!sbom || mode == SigningMode::Off) {
-        problems.push(&path.key("attestSbom"), "is `true` but needs both `sbom: true` and signing on (`signing.mode` keyless or key)".into());
+        problems
+            .push(&path.key("attestSbom"), "is `true` but needs both `sbom: true` and signing on (`signing.mode` keyless or key)".into());
     }
     Some(SupplyChain {
         scan_image: s.scan.as_ref().and_then(|sc| sc.image).unwrap_or(true),

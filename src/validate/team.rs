@@ -36,9 +36,9 @@ pub fn repo_path(s: &str, nested: bool) -> Result<(), String> {
     let segments: Vec<&str> = s.split('/').collect();
     let shape = if nested { segments.len() >= 2 } else { segments.len() == 2 };
     let ok = shape
-        && segments.iter().all(|p| {
-            !p.is_empty() && !p.starts_with(['.', '-']) && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-        });
+        && segments
+            .iter()
+            .all(|p| !p.is_empty() && !p.starts_with(['.', '-']) && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)));
     if !ok {
         return Err(format!("{s:?} is not a repository path: use {example}"));
     }
@@ -136,7 +136,23 @@ mod tests {
         for ok in ["payments-devs", "acme:payments", "/payments/devs", "Payments Devs", "dev+ops@acme.io", "a=b~c"] {
             assert!(group_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["x' || true || 'y", "x\" in groups || \"y", "a||b", "a&&b", "(a)", "a\\b", "`a`", "a,b", "!a", "a$b", "{{x}}", "a\nb", " a", "a  b", ""] {
+        for bad in [
+            "x' || true || 'y",
+            "x\" in groups || \"y",
+            "a||b",
+            "a&&b",
+            "(a)",
+            "a\\b",
+            "`a`",
+            "a,b",
+            "!a",
+            "a$b",
+            "{{x}}",
+            "a\nb",
+            " a",
+            "a  b",
+            "",
+        ] {
             assert!(group_name(bad).is_err(), "{bad:?}");
         }
     }

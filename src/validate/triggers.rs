@@ -50,7 +50,10 @@ pub(super) fn check(problems: &mut Problems, path: &Path, repo: Option<&GitUrl>,
         match repository_path(repo.as_str()) {
             Some(p) => triggers.repository = Some(RepoPath::checked(p)),
             None => {
-                problems.push(&Path::root().key("spec").key("repo"), format!("{:?} names no `owner/name` path that git events could be matched against", repo.as_str()));
+                problems.push(
+                    &Path::root().key("spec").key("repo"),
+                    format!("{:?} names no `owner/name` path that git events could be matched against", repo.as_str()),
+                );
                 return None;
             }
         }

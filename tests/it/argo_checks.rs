@@ -108,8 +108,7 @@ fn references(objects: &[Value]) -> Vec<String> {
     for wt in objects.iter().filter(|o| o["kind"] == "WorkflowTemplate") {
         let id = super::support::id(wt);
         let spec = &wt["spec"];
-        let local: BTreeMap<&str, &Value> =
-            params(&spec["templates"]).into_iter().filter_map(|t| Some((t["name"].as_str()?, t))).collect();
+        let local: BTreeMap<&str, &Value> = params(&spec["templates"]).into_iter().filter_map(|t| Some((t["name"].as_str()?, t))).collect();
         for name in [spec["entrypoint"].as_str(), spec["onExit"].as_str()].into_iter().flatten() {
             if !local.contains_key(name) {
                 problems.push(format!("{id}: entrypoint or onExit {name:?} is not a template here"));
@@ -137,7 +136,9 @@ fn references(objects: &[Value]) -> Vec<String> {
                         for mount in params(&container_template["container"]["volumeMounts"]) {
                             let name = mount["name"].as_str().unwrap_or("");
                             if !volumes.contains(name) && !names(&container_template["volumes"]).contains(name) {
-                                problems.push(format!("{at}: {holder} mounts volume {name:?}, which neither the template nor the WorkflowTemplate declares"));
+                                problems.push(format!(
+                                    "{at}: {holder} mounts volume {name:?}, which neither the template nor the WorkflowTemplate declares"
+                                ));
                             }
                         }
                     }
@@ -168,7 +169,8 @@ fn references(objects: &[Value]) -> Vec<String> {
 /// inside a ClusterWorkflowTemplate, the local templates its tasks call.
 fn containers_of<'a>(cluster: &BTreeMap<&str, &'a Value>, task: &Value, target: &'a Value) -> Vec<(String, &'a Value)> {
     let holder = task["templateRef"]["name"].as_str().and_then(|n| cluster.get(n));
-    let nested: Vec<&Value> = params(&target["dag"]["tasks"]).into_iter().chain(params(&target["steps"]).into_iter().flat_map(|g| params(g))).collect();
+    let nested: Vec<&Value> =
+        params(&target["dag"]["tasks"]).into_iter().chain(params(&target["steps"]).into_iter().flat_map(|g| params(g))).collect();
     if nested.is_empty() {
         return vec![(format!("template {:?}", target["name"].as_str().unwrap_or("")), target)];
     }
@@ -190,10 +192,17 @@ fn library_dags(cluster: &BTreeMap<&str, &Value>) -> Vec<String> {
             params(&cwt["spec"]["templates"]).into_iter().filter_map(|t| Some((t["name"].as_str()?, t))).collect();
         for template in local.values() {
             let inputs = names(&template["inputs"]["parameters"]);
-            let tasks: Vec<&Value> = params(&template["dag"]["tasks"]).into_iter().chain(params(&template["steps"]).into_iter().flat_map(|g| params(g))).collect();
+            let tasks: Vec<&Value> = params(&template["dag"]["tasks"])
+                .into_iter()
+                .chain(params(&template["steps"]).into_iter().flat_map(|g| params(g)))
+                .collect();
             let task_names: BTreeSet<&str> = tasks.iter().filter_map(|t| t["name"].as_str()).collect();
             for task in &tasks {
-                let at = format!("ClusterWorkflowTemplate/{name}: template {:?} task {:?}", template["name"].as_str().unwrap_or(""), task["name"].as_str().unwrap_or(""));
+                let at = format!(
+                    "ClusterWorkflowTemplate/{name}: template {:?} task {:?}",
+                    template["name"].as_str().unwrap_or(""),
+                    task["name"].as_str().unwrap_or("")
+                );
                 match task["template"].as_str().and_then(|t| local.get(t)) {
                     Some(target) => check_arguments(task, target, &at, &mut problems),
                     None => problems.push(format!("{at}: calls a template this ClusterWorkflowTemplate does not hold")),
@@ -287,7 +296,8 @@ fn check_expressions(
             ["tasks", t, "outputs", "parameters", p] => {
                 let task = tasks.iter().find(|task| task["name"] == *t);
                 let mut sink = Vec::new();
-                let outputs = task.and_then(|task| resolve(cluster, local, task, at, &mut sink)).map(|tmpl| names(&tmpl["outputs"]["parameters"]));
+                let outputs =
+                    task.and_then(|task| resolve(cluster, local, task, at, &mut sink)).map(|tmpl| names(&tmpl["outputs"]["parameters"]));
                 if !outputs.is_some_and(|o| o.contains(*p)) {
                     problems.push(format!("{at}: uses output {p:?} of task {t:?}, which it does not declare"));
                 }

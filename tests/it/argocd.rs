@@ -82,7 +82,10 @@ fn deploy_argocd_cmp_component_adds_the_plugin_sidecar() {
     let plugin: Value = serde_yaml::from_str(plugin_cm["data"]["plugin.yaml"].as_str().unwrap()).unwrap();
     assert_eq!((plugin["apiVersion"].as_str(), plugin["kind"].as_str()), (Some("argoproj.io/v1alpha1"), Some("ConfigManagementPlugin")));
     assert_eq!(plugin["metadata"]["name"], "pipewright");
-    assert_eq!(plugin["spec"]["generate"]["command"], serde_json::json!(["kustomize", "build", "--enable-alpha-plugins", "--enable-exec", "."]));
+    assert_eq!(
+        plugin["spec"]["generate"]["command"],
+        serde_json::json!(["kustomize", "build", "--enable-alpha-plugins", "--enable-exec", "."])
+    );
 
     let pod = &find(&docs, "Deployment/argocd/argocd-repo-server")["spec"]["template"]["spec"];
     let sidecar = named(&pod["containers"], "pipewright-cmp");
@@ -103,7 +106,8 @@ fn the_image_holds_the_binary_where_the_init_container_runs_it() {
     assert!(last_stage.starts_with("gcr.io/distroless/static"), "the final stage is not distroless static: {last_stage}");
     assert!(last_stage.contains("\nUSER 65532:65532\n"), "the image does not run as non-root");
     assert!(last_stage.contains("\nENTRYPOINT [\"/pipewright\"]"), "the entrypoint is not the function");
-    let patch: Value = serde_yaml::from_str(&std::fs::read_to_string(support::root().join("deploy/argocd/repo-server.yaml")).unwrap()).unwrap();
+    let patch: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(support::root().join("deploy/argocd/repo-server.yaml")).unwrap()).unwrap();
     let init = named(&patch["spec"]["template"]["spec"]["initContainers"], "install-pipewright");
     assert_eq!(init["command"][0], "/pipewright");
     assert_eq!(init["command"][1], "install");

@@ -74,13 +74,17 @@ fn assert_names_object_and_field(case: &str, run: &super::support::Run) {
 #[test]
 fn a_100_mb_input_is_refused_before_it_is_parsed() {
     let mut input = b"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n".to_vec();
-    let item = b"- {apiVersion: v1, kind: ConfigMap, metadata: {name: filler}, data: {k: vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv}}\n";
+    let item =
+        b"- {apiVersion: v1, kind: ConfigMap, metadata: {name: filler}, data: {k: vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv}}\n";
     while input.len() < 100 * 1024 * 1024 {
         input.extend_from_slice(item);
     }
     let run = function(&input);
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr, "pipewright: error: ResourceList (stdin): the input is larger than the limit of 64 MiB (67108864 bytes): split it into smaller packages\n");
+    assert_eq!(
+        run.stderr,
+        "pipewright: error: ResourceList (stdin): the input is larger than the limit of 64 MiB (67108864 bytes): split it into smaller packages\n"
+    );
     assert!(items(&run.stdout).is_empty());
     assert_names_object_and_field("100 MB", &run);
 }

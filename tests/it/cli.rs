@@ -30,9 +30,18 @@ fn cli_cases() {
         settings.remove_snapshot_suffix();
         settings.set_input_file(path);
         settings.bind(|| {
-            insta::assert_snapshot!("expected", format!("$ pipewright {}\nexit: {}\n--- stdout\n{}--- stderr\n{}", args.join(" "), run.code, run.stdout, run.stderr));
+            insta::assert_snapshot!(
+                "expected",
+                format!("$ pipewright {}\nexit: {}\n--- stdout\n{}--- stderr\n{}", args.join(" "), run.code, run.stdout, run.stderr)
+            );
         });
-        let expected_code = if args.iter().any(|a| a.contains("help")) || case.ends_with("render-check-up-to-date") { 0 } else if run.stderr.starts_with("pipewright: error:") { 1 } else { 2 };
+        let expected_code = if args.iter().any(|a| a.contains("help")) || case.ends_with("render-check-up-to-date") {
+            0
+        } else if run.stderr.starts_with("pipewright: error:") {
+            1
+        } else {
+            2
+        };
         assert_eq!(run.code, expected_code, "{}: {}", case.display(), run.stderr);
     });
     assert!(count >= 10, "only {count} CLI cases");

@@ -78,10 +78,8 @@ fn mapping_key_order_and_repeated_runs_give_identical_bytes() {
     let mut inputs = std::collections::BTreeSet::new();
     for _ in 0..8 {
         // Specs only: items passed through keep their own key order, as they should.
-        let permuted: Vec<_> = items
-            .iter()
-            .map(|i| if i["kind"] == "ConfigMap" { i.clone() } else { permute_keys(i, &mut seed) })
-            .collect();
+        let permuted: Vec<_> =
+            items.iter().map(|i| if i["kind"] == "ConfigMap" { i.clone() } else { permute_keys(i, &mut seed) }).collect();
         let input = resource_list(&permuted);
         inputs.insert(input.clone());
         let again = function(input.as_bytes());

@@ -164,7 +164,10 @@ pub fn check(shared: &Path, objects: &[Value]) -> Vec<String> {
             let count = list(&workflow["spec"]["arguments"]["parameters"]).count();
             for p in list(&template["argoWorkflow"]["parameters"]) {
                 let dest = p["dest"].as_str().unwrap_or("");
-                let index = dest.strip_prefix("spec.arguments.parameters.").and_then(|d| d.strip_suffix(".value")).and_then(|i| i.parse::<usize>().ok());
+                let index = dest
+                    .strip_prefix("spec.arguments.parameters.")
+                    .and_then(|d| d.strip_suffix(".value"))
+                    .and_then(|i| i.parse::<usize>().ok());
                 if index.is_none_or(|i| i >= count) || !dependencies.contains(p["src"]["dependencyName"].as_str().unwrap_or("")) {
                     problems.push(format!("{wf_id}: parameter goes to {dest:?} or reads a dependency that does not exist"));
                 }
@@ -186,7 +189,8 @@ fn list(v: &Value) -> impl Iterator<Item = &Value> {
 /// A Workflow that references a WorkflowTemplate: valid for Argo, and passing only parameters
 /// that the WorkflowTemplate declares.
 fn submitted<'a>(shared: &Path, workflow: &Value, ns: &str, at: &str, find: &dyn Fn(&str, &str, &str) -> Option<&'a Value>) -> Vec<String> {
-    let mut problems: Vec<String> = argo_checks::check(shared, std::slice::from_ref(workflow)).into_iter().map(|p| format!("{at}: {p}")).collect();
+    let mut problems: Vec<String> =
+        argo_checks::check(shared, std::slice::from_ref(workflow)).into_iter().map(|p| format!("{at}: {p}")).collect();
     let name = workflow["spec"]["workflowTemplateRef"]["name"].as_str().unwrap_or("");
     match find("WorkflowTemplate", ns, name) {
         None => problems.push(format!("{at}: references WorkflowTemplate {name:?}, which the build does not emit in {ns}")),
@@ -221,7 +225,15 @@ fn the_checks_catch_broken_objects() {
             "parameters": [{"src": {"dependencyName": "push", "dataKey": "body.ref"}, "dest": "spec.arguments.parameters.3.value"}]}}}]}}
     ]);
     let text = check(&shared, broken.as_array().unwrap()).join("\n");
-    for expected in ["secretz is in no Argo Events example", "ServiceAccount \"ghost\"", "has no event \"other\"", "not anchored", "unknown field .spec.bogus", "WorkflowTemplate \"missing\"", "parameters.3.value"] {
+    for expected in [
+        "secretz is in no Argo Events example",
+        "ServiceAccount \"ghost\"",
+        "has no event \"other\"",
+        "not anchored",
+        "unknown field .spec.bogus",
+        "WorkflowTemplate \"missing\"",
+        "parameters.3.value",
+    ] {
         assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
     }
 }

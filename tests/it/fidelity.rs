@@ -9,10 +9,60 @@ use serde_json::{Value, json};
 /// Single-line strings (command arguments are one line each).
 fn tricky() -> Vec<String> {
     let mut v: Vec<String> = [
-        "on", "off", "yes", "no", "y", "n", "Y", "NO", "true", "False", "null", "Null", "~", "", " ", "0755", "0o17", "0x1F",
-        "1e3", "-1", "+1", ".5", "1_000", "12:30:45", "2024-01-01", ".inf", "-.Inf", ".NaN", "=", "<<", "-", "--", "- x",
-        "a: b", "#x", "x #y", "@x", "`x`", "*a", "&a", "!t", "!!str", "%x", "|", ">", "'q'", "\"q\"", "{a: 1}", "[a]",
-        "trailing ", " leading", "ünïcødé ✓ 漢字 🚀", "tab\there", "back\\slash",
+        "on",
+        "off",
+        "yes",
+        "no",
+        "y",
+        "n",
+        "Y",
+        "NO",
+        "true",
+        "False",
+        "null",
+        "Null",
+        "~",
+        "",
+        " ",
+        "0755",
+        "0o17",
+        "0x1F",
+        "1e3",
+        "-1",
+        "+1",
+        ".5",
+        "1_000",
+        "12:30:45",
+        "2024-01-01",
+        ".inf",
+        "-.Inf",
+        ".NaN",
+        "=",
+        "<<",
+        "-",
+        "--",
+        "- x",
+        "a: b",
+        "#x",
+        "x #y",
+        "@x",
+        "`x`",
+        "*a",
+        "&a",
+        "!t",
+        "!!str",
+        "%x",
+        "|",
+        ">",
+        "'q'",
+        "\"q\"",
+        "{a: 1}",
+        "[a]",
+        "trailing ",
+        " leading",
+        "ünïcødé ✓ 漢字 🚀",
+        "tab\there",
+        "back\\slash",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -49,12 +99,14 @@ fn tricky_strings_survive_kustomize_build_unchanged() {
     write("configmap.yaml", &config_map);
     write("pipeline.yaml", &pipeline);
     write("function.yaml", &function);
-    std::fs::write(dir.path().join("kustomization.yaml"), "resources: [configmap.yaml, pipeline.yaml]\ntransformers: [function.yaml]\n").unwrap();
+    std::fs::write(dir.path().join("kustomization.yaml"), "resources: [configmap.yaml, pipeline.yaml]\ntransformers: [function.yaml]\n")
+        .unwrap();
 
     let run = kustomize_build(dir.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
     let docs = documents(&run.stdout);
-    let out_map = docs.iter().find(|d| d["kind"] == "ConfigMap" && d["metadata"]["name"] == "tricky").expect("the ConfigMap passed through");
+    let out_map =
+        docs.iter().find(|d| d["kind"] == "ConfigMap" && d["metadata"]["name"] == "tricky").expect("the ConfigMap passed through");
     for (key, want) in &data {
         assert_eq!(&out_map["data"][key], want, "data.{key} changed through kustomize");
     }

@@ -11,7 +11,9 @@ fn examples() -> std::path::PathBuf {
 
 #[test]
 fn kustomize_examples_build() {
-    for (example, pipelines) in [("kustomize-transformer", [("team-payments", "payments-api")]), ("kustomize-generator", [("team-payments", "ledger")])] {
+    for (example, pipelines) in
+        [("kustomize-transformer", [("team-payments", "payments-api")]), ("kustomize-generator", [("team-payments", "ledger")])]
+    {
         let run = kustomize_build(&examples().join(example));
         assert_eq!(run.code, 0, "{example}: {}", run.stderr);
         let docs = documents(&run.stdout);
@@ -51,7 +53,8 @@ fn metadata_names_every_example() {
     let root = support::root().join("functions/pipewright");
     let metadata: serde_json::Value = serde_yaml::from_str(&std::fs::read_to_string(root.join("metadata.yaml")).unwrap()).unwrap();
     let urls: Vec<&str> = metadata["examplePackageURLs"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
-    let mut names: Vec<String> = std::fs::read_dir(examples()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(examples()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     assert_eq!(names.len(), urls.len(), "{names:?} vs {urls:?}");
     for name in &names {

@@ -36,7 +36,27 @@ impl Rng {
     }
 }
 
-const TOKENS: &[&[u8]] = &[b"&a ", b"*a", b"<<: *a\n", b"!!str ", b"!t ", b"{{", b"}}", b"- ", b": ", b"\n  ", b"'", b"\"", b"[", b"{", b"\xff", b"\t", b"null", b"~", b"\n---\n"];
+const TOKENS: &[&[u8]] = &[
+    b"&a ",
+    b"*a",
+    b"<<: *a\n",
+    b"!!str ",
+    b"!t ",
+    b"{{",
+    b"}}",
+    b"- ",
+    b": ",
+    b"\n  ",
+    b"'",
+    b"\"",
+    b"[",
+    b"{",
+    b"\xff",
+    b"\t",
+    b"null",
+    b"~",
+    b"\n---\n",
+];
 
 fn mutate(rng: &mut Rng, seed: &[u8], other: &[u8]) -> Vec<u8> {
     let mut v = seed.to_vec();

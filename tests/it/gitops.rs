@@ -60,9 +60,17 @@ fn init_add_build_render_check_and_guard() {
     std::fs::remove_file(dir.join("rendered/team-payments/role_payments-api.yaml")).unwrap();
     let drift = pipewright(&["render", "--check"], dir);
     assert_eq!(drift.code, 1, "{}", drift.stdout);
-    assert_eq!(drift.stderr, "pipewright: error: rendered differs from a fresh render of argo: run `pipewright render` and commit the result\n");
+    assert_eq!(
+        drift.stderr,
+        "pipewright: error: rendered differs from a fresh render of argo: run `pipewright render` and commit the result\n"
+    );
     let diff = &drift.stdout;
-    assert!(diff.contains("--- a/rendered/team-risk/workflowtemplate_fraud-model.yaml\n+++ b/rendered/team-risk/workflowtemplate_fraud-model.yaml\n"), "{diff}");
+    assert!(
+        diff.contains(
+            "--- a/rendered/team-risk/workflowtemplate_fraud-model.yaml\n+++ b/rendered/team-risk/workflowtemplate_fraud-model.yaml\n"
+        ),
+        "{diff}"
+    );
     assert!(diff.contains("\n-  serviceAccountName: admin\n+  serviceAccountName: fraud-model\n"), "{diff}");
     assert!(diff.contains("--- a/rendered/team-risk/extra.yaml\n+++ /dev/null\n@@ -1 +0,0 @@\n-kind: ConfigMap\n"), "{diff}");
     assert!(diff.contains("--- /dev/null\n+++ b/rendered/team-payments/role_payments-api.yaml\n"), "{diff}");

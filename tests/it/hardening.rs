@@ -119,7 +119,13 @@ fn step_pods_never_get_a_service_account_token() {
     let sensor_accounts: Vec<String> = docs
         .iter()
         .filter(|d| d["kind"] == "Sensor")
-        .map(|d| format!("ServiceAccount/{}/{}", d["metadata"]["namespace"].as_str().unwrap(), d["spec"]["template"]["serviceAccountName"].as_str().unwrap()))
+        .map(|d| {
+            format!(
+                "ServiceAccount/{}/{}",
+                d["metadata"]["namespace"].as_str().unwrap(),
+                d["spec"]["template"]["serviceAccountName"].as_str().unwrap()
+            )
+        })
         .collect();
     assert!(!sensor_accounts.is_empty());
     let mut checked = 0;
@@ -131,7 +137,11 @@ fn step_pods_never_get_a_service_account_token() {
                 assert!(doc["spec"]["executor"]["serviceAccountName"].is_string(), "{}: the executor needs its own account", id(doc));
             }
             Some("ServiceAccount") if sensor_accounts.contains(&id(doc)) => {
-                assert!(!docs.iter().any(|d| d["metadata"]["annotations"]["kubernetes.io/service-account.name"] == doc["metadata"]["name"]), "{}", id(doc));
+                assert!(
+                    !docs.iter().any(|d| d["metadata"]["annotations"]["kubernetes.io/service-account.name"] == doc["metadata"]["name"]),
+                    "{}",
+                    id(doc)
+                );
             }
             Some("ServiceAccount") => assert_eq!(doc["automountServiceAccountToken"], false, "{}", id(doc)),
             _ => {}
@@ -149,6 +159,14 @@ fn the_rules_catch_a_soft_container() {
     });
     assert_eq!(
         broken_rules(&soft),
-        ["allowPrivilegeEscalation", "capabilities", "runAsNonRoot", "seccompProfile", "resources", "automountServiceAccountToken", "imageDigest"]
+        [
+            "allowPrivilegeEscalation",
+            "capabilities",
+            "runAsNonRoot",
+            "seccompProfile",
+            "resources",
+            "automountServiceAccountToken",
+            "imageDigest"
+        ]
     );
 }

@@ -64,7 +64,8 @@ fn input(field: &Field, value: &str) -> Vec<u8> {
     let platform = json!({"apiVersion": "pipewright.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "acme"}, "spec": {}});
     let raw = value.strip_prefix("raw:");
     (field.set)(&mut bundle, if raw.is_some() { RAW } else { value });
-    let list = json!({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [platform, bundle["pipeline"], bundle["team"]]});
+    let list =
+        json!({"apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList", "items": [platform, bundle["pipeline"], bundle["team"]]});
     let text = serde_yaml::to_string(&list).unwrap();
     match raw {
         Some(raw) => text.replace(RAW, raw).into_bytes(),
@@ -136,7 +137,8 @@ fn hostile_values_are_rejected_or_inert() {
             let run = function(&input(field, value));
             if run.code != 0 {
                 assert_eq!(run.code, 1, "{case}: {}", run.stderr);
-                let names_field = run.stderr.lines().any(|l| l.contains(&format!(": {}", field.path)) || l.contains("ResourceList (stdin)"));
+                let names_field =
+                    run.stderr.lines().any(|l| l.contains(&format!(": {}", field.path)) || l.contains("ResourceList (stdin)"));
                 assert!(names_field, "{case}: the error names neither the field nor the input:\n{}", run.stderr);
                 assert!(super::support::items(&run.stdout).is_empty(), "{case}: a rejected input emitted items");
                 rejected += 1;
@@ -154,8 +156,14 @@ fn hostile_values_are_rejected_or_inert() {
             }
             if field.path.starts_with("metadata.") {
                 // Names land in many name fields; only DNS-1123 labels may get through.
-                assert!(value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{case}: accepted a non-DNS name");
-                assert!(items.iter().any(|i| i["metadata"]["name"] == value.as_str() || i["metadata"]["namespace"] == value.as_str()), "{case}");
+                assert!(
+                    value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                    "{case}: accepted a non-DNS name"
+                );
+                assert!(
+                    items.iter().any(|i| i["metadata"]["name"] == value.as_str() || i["metadata"]["namespace"] == value.as_str()),
+                    "{case}"
+                );
                 inert += 1;
                 continue;
             }
@@ -163,7 +171,10 @@ fn hostile_values_are_rejected_or_inert() {
             let landed: Vec<_> = all.iter().filter(|(p, s)| s.contains(value.as_str()) && base_strings.get(p) != Some(s)).collect();
             assert!(!landed.is_empty(), "{case}: accepted, but the value is nowhere in the output");
             for (path, text) in landed {
-                assert!(is_inert(path) || is_quoted_group(field, path, text, value), "{case}: the value landed in {path}, which is not a parameter or env value");
+                assert!(
+                    is_inert(path) || is_quoted_group(field, path, text, value),
+                    "{case}: the value landed in {path}, which is not a parameter or env value"
+                );
             }
             inert += 1;
         }

@@ -26,12 +26,16 @@ fn kpt_fn_eval_generates_into_the_package_and_is_idempotent() {
     let wt = after_first.get("generated/team-payments/workflowtemplate_payments-api.yaml").expect("generated WorkflowTemplate file");
     assert!(wt.contains("kind: WorkflowTemplate") && wt.contains("templateRef:"), "{wt}");
     assert!(after_first.contains_key("generated/_cluster/clusterworkflowtemplate_pipewright-v1-git.yaml"));
-    for team_file in ["eventsource_pipewright-git.yaml", "eventbus_default.yaml", "serviceaccount_payments.team.yaml", "sensor_ledger.yaml"] {
+    for team_file in ["eventsource_pipewright-git.yaml", "eventbus_default.yaml", "serviceaccount_payments.team.yaml", "sensor_ledger.yaml"]
+    {
         assert!(after_first.contains_key(&format!("generated/team-payments/{team_file}")), "no {team_file}: {:?}", after_first.keys());
     }
     let spec = &after_first["pipelines/ledger.yaml"];
     assert!(spec.contains("# yaml-language-server: $schema="), "kpt lost the spec file's comments:\n{spec}");
-    assert!(spec.contains("config.kubernetes.io/local-config: \"true\"") || spec.contains("config.kubernetes.io/local-config: 'true'"), "{spec}");
+    assert!(
+        spec.contains("config.kubernetes.io/local-config: \"true\"") || spec.contains("config.kubernetes.io/local-config: 'true'"),
+        "{spec}"
+    );
     let second = run_in(&kpt, &args, b"", &support::root());
     assert_eq!(second.code, 0, "second kpt fn eval failed:\n{}", second.stderr);
     assert_eq!(after_first, read_tree(pkg.path()), "a second run changed the package");

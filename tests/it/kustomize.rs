@@ -2,8 +2,8 @@
 //! transformer (as committed) and as generators (one process per spec), must emit exactly
 //! the expected objects, each valid for Argo, with every reference resolved.
 
-use super::{argo_checks, events_checks, rbac_checks};
 use super::support::{self, documents, id, kustomize_build};
+use super::{argo_checks, events_checks, rbac_checks};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -24,7 +24,20 @@ pub const PIPELINES: [(&str, &str); 9] = [
 /// Pipelines whose cache is off: they get no cache claim.
 const WITHOUT_CACHE: [&str; 1] = ["docs-site"];
 const LIBRARY: [&str; 14] = [
-    "git", "node", "python", "go", "maven", "gradle", "rust", "dotnet", "generic", "security", "image", "notify", "analysis", "supply-chain",
+    "git",
+    "node",
+    "python",
+    "go",
+    "maven",
+    "gradle",
+    "rust",
+    "dotnet",
+    "generic",
+    "security",
+    "image",
+    "notify",
+    "analysis",
+    "supply-chain",
 ];
 /// The example Platform installs two library versions side by side.
 const VERSIONS: [&str; 2] = ["v1", "v2"];
@@ -94,7 +107,11 @@ fn assert_complete_and_valid(docs: &[Value]) {
         let ns = wt["metadata"]["namespace"].as_str().unwrap();
         for volume in wt["spec"]["volumes"].as_array().into_iter().flatten() {
             if let Some(claim) = volume["persistentVolumeClaim"]["claimName"].as_str() {
-                assert!(ids.contains(&format!("PersistentVolumeClaim/{ns}/{claim}")), "{} mounts claim {claim}, which the build lacks", id(wt));
+                assert!(
+                    ids.contains(&format!("PersistentVolumeClaim/{ns}/{claim}")),
+                    "{} mounts claim {claim}, which the build lacks",
+                    id(wt)
+                );
             }
         }
     }
@@ -126,7 +143,8 @@ fn example_tree_builds_with_the_transformer() {
     assert_eq!(wt["spec"]["serviceAccountName"], "payments-api");
     assert_eq!(wt["spec"]["onExit"], "notify");
     assert_eq!(wt["spec"]["volumeClaimTemplates"][0]["metadata"]["name"], "workspace");
-    let tasks: Vec<&str> = wt["spec"]["templates"][0]["dag"]["tasks"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let tasks: Vec<&str> =
+        wt["spec"]["templates"][0]["dag"]["tasks"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(
         tasks,
         ["clone", "commit-status", "deps", "test", "security-scan", "sonar", "build-image", "scan-image", "provenance"],
@@ -183,7 +201,8 @@ fn generator_tree(to: &Path) {
         std::fs::write(&path, serde_yaml::to_string(&spec).unwrap()).unwrap();
         generators.push(format!("  - {file}"));
     }
-    let kustomization = format!("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ngenerators:\n{}\n", generators.join("\n"));
+    let kustomization =
+        format!("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\ngenerators:\n{}\n", generators.join("\n"));
     std::fs::write(workflows.join("kustomization.yaml"), kustomization).unwrap();
 }
 

@@ -17,7 +17,8 @@ fn cluster_scoped(o: &Value, at: &str, team: bool) -> Vec<String> {
     }
     match o["kind"].as_str() {
         Some("ClusterRole") => {
-            let expected = serde_json::json!([{"apiGroups": ["argoproj.io"], "resources": ["clusterworkflowtemplates"], "verbs": ["get", "list"]}]);
+            let expected =
+                serde_json::json!([{"apiGroups": ["argoproj.io"], "resources": ["clusterworkflowtemplates"], "verbs": ["get", "list"]}]);
             if o["metadata"]["name"] != "pipewright-library-reader" || o["rules"] != expected {
                 problems.push(format!("{at}: the only ClusterRole is the library reader, with get and list on clusterworkflowtemplates"));
             }
@@ -40,7 +41,9 @@ pub fn check(objects: &[Value]) -> Vec<String> {
     for o in objects {
         let at = super::support::id(o);
         let team = o["metadata"]["labels"]["pipewright.dev/team"].is_string();
-        if matches!(o["kind"].as_str(), Some("ClusterRole" | "ClusterRoleBinding")) && o["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "pipewright" {
+        if matches!(o["kind"].as_str(), Some("ClusterRole" | "ClusterRoleBinding"))
+            && o["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "pipewright"
+        {
             problems.extend(cluster_scoped(o, &at, team));
         }
         if o["kind"] != "Role" {
@@ -63,7 +66,9 @@ pub fn check(objects: &[Value]) -> Vec<String> {
                     problems.push(format!("{at}: view access grants {verb:?}"));
                 }
             }
-            if rule["resources"].as_array().into_iter().flatten().any(|r| r == "secrets") && rule["resourceNames"].as_array().is_none_or(|n| n.is_empty()) {
+            if rule["resources"].as_array().into_iter().flatten().any(|r| r == "secrets")
+                && rule["resourceNames"].as_array().is_none_or(|n| n.is_empty())
+            {
                 problems.push(format!("{at}: reads Secrets without naming them"));
             }
         }
@@ -89,7 +94,10 @@ fn every_generated_role_is_least_privilege() {
     let sensors = objects.iter().filter(|o| o["kind"] == "Role" && o["metadata"]["name"].as_str().is_some_and(|n| n.ends_with(".sensor")));
     for role in sensors {
         let rules = serde_json::to_string(&role["rules"]).unwrap();
-        assert_eq!(rules, r#"[{"apiGroups":["argoproj.io"],"resources":["workflows"],"verbs":["create","list"]},{"apiGroups":["argoproj.io"],"resources":["workflowtemplates"],"verbs":["get"]}]"#);
+        assert_eq!(
+            rules,
+            r#"[{"apiGroups":["argoproj.io"],"resources":["workflows"],"verbs":["create","list"]},{"apiGroups":["argoproj.io"],"resources":["workflowtemplates"],"verbs":["get"]}]"#
+        );
     }
 }
 
@@ -130,7 +138,11 @@ fn group_names_cannot_inject_into_the_rbac_rule() {
         );
         let run = function(input.as_bytes());
         assert_eq!(run.code, 1, "{hostile:?} was accepted:\n{}", run.stdout);
-        assert!(run.stderr.contains("spec.groups[1]") && run.stderr.contains("could break out of the rbac-rule expression"), "{hostile:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("spec.groups[1]") && run.stderr.contains("could break out of the rbac-rule expression"),
+            "{hostile:?}: {}",
+            run.stderr
+        );
         assert!(items(&run.stdout).is_empty(), "{hostile:?}: objects were emitted");
     }
 }

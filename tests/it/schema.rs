@@ -73,7 +73,8 @@ fn the_example_trees_editor_schemas_are_current_and_named_by_every_spec() {
                 continue;
             }
             let first = text.lines().next().unwrap_or("");
-            let target = first.strip_prefix("# yaml-language-server: $schema=").unwrap_or_else(|| panic!("{} names no schema", path.display()));
+            let target =
+                first.strip_prefix("# yaml-language-server: $schema=").unwrap_or_else(|| panic!("{} names no schema", path.display()));
             assert!(path.parent().unwrap().join(target).is_file(), "{}: {target} does not exist", path.display());
         }
     }

@@ -112,7 +112,8 @@ fn arguments_taken_from_events_are_inert() {
         assert!(workflow["spec"].get("templates").is_none() && workflow["spec"]["workflowTemplateRef"]["name"] == "api");
         for p in trigger["template"]["argoWorkflow"]["parameters"].as_array().unwrap() {
             let dep = p["src"]["dependencyName"].as_str().unwrap();
-            let filters = s["spec"]["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == dep).unwrap()["filters"]["data"].clone();
+            let filters =
+                s["spec"]["dependencies"].as_array().unwrap().iter().find(|d| d["name"] == dep).unwrap()["filters"]["data"].clone();
             // Every payload field a parameter reads is pinned by an anchored filter on that field.
             let fields: Vec<String> = match (p["src"]["dataKey"].as_str(), p["src"]["dataTemplate"].as_str()) {
                 (Some(key), _) => vec![key.to_owned()],
@@ -120,10 +121,13 @@ fn arguments_taken_from_events_are_inert() {
                 _ => panic!("a parameter with no source"),
             };
             for field in fields {
-                let pinned = filters.as_array().unwrap().iter().any(|f| f["path"] == field.as_str() && f["value"].as_array().unwrap().iter().all(|v| {
-                    let v = v.as_str().unwrap().trim_start_matches("(?i)");
-                    v.starts_with('^') && v.ends_with('$') && !v.contains(".*")
-                }));
+                let pinned = filters.as_array().unwrap().iter().any(|f| {
+                    f["path"] == field.as_str()
+                        && f["value"].as_array().unwrap().iter().all(|v| {
+                            let v = v.as_str().unwrap().trim_start_matches("(?i)");
+                            v.starts_with('^') && v.ends_with('$') && !v.contains(".*")
+                        })
+                });
                 assert!(pinned, "dependency {dep}: argument from {field} is not pinned by an anchored filter");
             }
         }

@@ -35,7 +35,10 @@ fn input() -> String {
     for t in ["node", "python", "go", "maven", "gradle", "rust", "dotnet", "generic"] {
         list.push_str(&pipeline(&format!("p-{t}"), t, ""));
     }
-    list.push_str(&pipeline("p-ssh", "go", "    git: {ssh: {secretName: zzsecret-key}}\n").replace("https://git.example.com/", "git@git.example.com:"));
+    list.push_str(
+        &pipeline("p-ssh", "go", "    git: {ssh: {secretName: zzsecret-key}}\n")
+            .replace("https://git.example.com/", "git@git.example.com:"),
+    );
     list.push_str(&pipeline("p-https", "rust", "    git: {https: {secretName: zzsecret-token}, depth: 0, submodules: true}\n"));
     list
 }
@@ -77,7 +80,12 @@ fn user_values_reach_containers_only_as_parameters_env_or_args() {
         for template in object["spec"]["templates"].as_array().unwrap() {
             for script in scripts(template) {
                 script_count += 1;
-                assert!(!script.contains("{{"), "{}/{}: an Argo expression inside script text", object["metadata"]["name"], template["name"]);
+                assert!(
+                    !script.contains("{{"),
+                    "{}/{}: an Argo expression inside script text",
+                    object["metadata"]["name"],
+                    template["name"]
+                );
                 for m in MARKERS {
                     assert!(!script.contains(m), "{}/{}: user value {m} inside script text", object["metadata"]["name"], template["name"]);
                 }
@@ -98,7 +106,11 @@ fn user_values_reach_containers_only_as_parameters_env_or_args() {
                 }
                 let is_argument = path.contains(".arguments.parameters[") && path.ends_with(".value");
                 let is_description = path == ".metadata.annotations.workflows.argoproj.io/description";
-                assert!(is_argument || is_description || object["kind"] != "WorkflowTemplate", "{m} at {path} of {}", object["metadata"]["name"]);
+                assert!(
+                    is_argument || is_description || object["kind"] != "WorkflowTemplate",
+                    "{m} at {path} of {}",
+                    object["metadata"]["name"]
+                );
             }
         }
     }

@@ -31,7 +31,11 @@ fn env<'a>(t: &'a Value, name: &str) -> &'a Value {
 fn every_switch_on_renders_valid_steps() {
     let docs = render_case("supply-chain-everything-on");
     let sign = template(&docs, "supply-chain", "sign");
-    assert_eq!(env(sign, "COSIGN_PRIVATE_KEY")["valueFrom"]["secretKeyRef"]["name"], "cosign-key", "key-based signing reads the key from a Secret");
+    assert_eq!(
+        env(sign, "COSIGN_PRIVATE_KEY")["valueFrom"]["secretKeyRef"]["name"],
+        "cosign-key",
+        "key-based signing reads the key from a Secret"
+    );
     assert!(sign["volumes"].as_array().unwrap().iter().all(|v| v.get("projected").is_none()), "no OIDC token in key mode");
     let attest = template(&docs, "supply-chain", "attest");
     let args: Vec<&str> = attest["container"]["args"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
@@ -41,7 +45,10 @@ fn every_switch_on_renders_valid_steps() {
     assert_eq!(env(sonar, "SONAR_HOST_URL")["value"], "http://sonarqube.sonar.svc:9000");
     assert!(sonar["container"]["args"].as_array().unwrap().contains(&"-Dsonar.qualitygate.wait=false".into()));
     let test = template(&docs, "python", "test");
-    assert_eq!(test["outputs"]["artifacts"][0], serde_json::json!({"name": "test-reports", "path": "/workspace/reports/junit", "optional": true}));
+    assert_eq!(
+        test["outputs"]["artifacts"][0],
+        serde_json::json!({"name": "test-reports", "path": "/workspace/reports/junit", "optional": true})
+    );
     assert_eq!(env(template(&docs, "image", "build"), "CACHE_TAG")["value"], "layer-cache");
     assert_eq!(env(template(&docs, "notify", "slack"), "ARGO_SERVER_URL")["value"], "https://argo.acme.io/argo");
     let scan = template(&docs, "security", "scan-image");
@@ -60,7 +67,8 @@ fn switched_off_steps_are_pod_less_and_still_resolve() {
     assert_eq!(env(template(&docs, "image", "build"), "CACHE_TAG")["value"], "", "the layer cache is off");
     assert!(template(&docs, "go", "test").get("outputs").is_none(), "no artifacts without `reports.junit`");
     let wt = docs.iter().find(|d| d["kind"] == "WorkflowTemplate").unwrap();
-    let tasks: Vec<&str> = wt["spec"]["templates"][0]["dag"]["tasks"].as_array().unwrap().iter().filter_map(|t| t["name"].as_str()).collect();
+    let tasks: Vec<&str> =
+        wt["spec"]["templates"][0]["dag"]["tasks"].as_array().unwrap().iter().filter_map(|t| t["name"].as_str()).collect();
     assert_eq!(tasks, ["clone", "commit-status", "deps", "lint", "security-scan", "build-image", "scan-image", "provenance"]);
     let pending = &wt["spec"]["templates"][0]["dag"]["tasks"][1]["arguments"]["parameters"];
     let arg = |name: &str| pending.as_array().unwrap().iter().find(|p| p["name"] == name).unwrap()["value"].clone();
@@ -99,7 +107,9 @@ fn the_scan_script_keeps_the_stricter_threshold() {
     std::fs::write(dir.join("trivy"), "#!/bin/sh\necho \"$@\"\n").unwrap();
     std::process::Command::new("chmod").arg("+x").arg(dir.join("trivy")).status().unwrap();
     let path = format!("{}:{}", dir.display(), std::env::var("PATH").unwrap_or_default());
-    for (pipeline, expected) in [("", "HIGH,CRITICAL"), ("LOW", "LOW,MEDIUM,HIGH,CRITICAL"), ("CRITICAL", "HIGH,CRITICAL"), ("bogus", "HIGH,CRITICAL")] {
+    for (pipeline, expected) in
+        [("", "HIGH,CRITICAL"), ("LOW", "LOW,MEDIUM,HIGH,CRITICAL"), ("CRITICAL", "HIGH,CRITICAL"), ("bogus", "HIGH,CRITICAL")]
+    {
         let out = std::process::Command::new("sh")
             .args(["-c", &script(scan), "scan", "image", "--exit-code", "1", "--", "r@sha256:0"])
             .env("PATH", &path)
@@ -133,7 +143,10 @@ fn one_request() -> (String, std::thread::JoinHandle<String>) {
             buf.extend_from_slice(&chunk[..n]);
             let text = String::from_utf8_lossy(&buf).to_string();
             if let Some((head, body)) = text.split_once("\r\n\r\n") {
-                let len = head.lines().find_map(|l| l.to_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse::<usize>().unwrap())).unwrap_or(0);
+                let len = head
+                    .lines()
+                    .find_map(|l| l.to_lowercase().strip_prefix("content-length: ").map(|v| v.trim().parse::<usize>().unwrap()))
+                    .unwrap_or(0);
                 if body.len() >= len || n == 0 {
                     stream.write_all(b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n\r\n").unwrap();
                     return text;
@@ -172,7 +185,12 @@ fn the_notifier_reports_status_failed_step_and_link() {
         server.join().unwrap()
     };
     let slack = run(template(&docs, "notify", "slack"), &[("PW_CHANNEL", "slack")]);
-    for expected in ["POST /hook", "*billing* failed in 2m05s", "Failed step `test`: Error (exit code 1)", "<https://argo.acme.io/argo/workflows/team-billing/billing-x7|Open the run in Argo>"] {
+    for expected in [
+        "POST /hook",
+        "*billing* failed in 2m05s",
+        "Failed step `test`: Error (exit code 1)",
+        "<https://argo.acme.io/argo/workflows/team-billing/billing-x7|Open the run in Argo>",
+    ] {
         assert!(slack.contains(expected), "{expected:?} not in {slack}");
     }
     let sha = "0123456789abcdef0123456789abcdef01234567";
@@ -180,7 +198,12 @@ fn the_notifier_reports_status_failed_step_and_link() {
         template(&docs, "notify", "commit-status"),
         &[("PW_CHANNEL", "github"), ("REPO_PATH", "acme/api"), ("COMMIT", sha), ("FORGE_TOKEN", "t0ken")],
     );
-    for expected in [format!("POST /repos/acme/api/statuses/{sha}"), "Bearer t0ken".into(), "\"state\": \"failure\"".into(), "\"context\": \"pipewright/billing\"".into()] {
+    for expected in [
+        format!("POST /repos/acme/api/statuses/{sha}"),
+        "Bearer t0ken".into(),
+        "\"state\": \"failure\"".into(),
+        "\"context\": \"pipewright/billing\"".into(),
+    ] {
         assert!(github.contains(&expected), "{expected:?} not in {github}");
     }
 }

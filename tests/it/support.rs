@@ -61,11 +61,7 @@ pub fn function(stdin: &[u8]) -> Run {
 /// The standalone kustomize v5 (kubectl's cannot run exec functions): `$KUSTOMIZE`, then
 /// `.tools/bin/kustomize` (installed by `.ci/install-kustomize`), then PATH.
 pub fn kustomize() -> PathBuf {
-    let candidates = [
-        std::env::var_os("KUSTOMIZE").map(PathBuf::from),
-        Some(root().join(".tools/bin/kustomize")),
-        which("kustomize"),
-    ];
+    let candidates = [std::env::var_os("KUSTOMIZE").map(PathBuf::from), Some(root().join(".tools/bin/kustomize")), which("kustomize")];
     candidates.into_iter().flatten().find(|p| p.is_file()).unwrap_or_else(|| {
         panic!("kustomize v5 was not found: run `.ci/install-kustomize` (it installs Debian's kustomize into .tools/) or set KUSTOMIZE")
     })

@@ -102,7 +102,20 @@ fn add_writes_the_spec_and_keeps_the_kustomization_comments() {
     insta::assert_snapshot!("add_stdout", first.stdout);
     // From inside the tree, too: add finds the repo root above the current directory.
     let inside = dir.path().join("argo/workflows");
-    ok(pipewright(&["add", "pipeline", "ledger", "--repo", "git@github.com:acme/ledger.git", "--toolchain", "go", "--image", "registry.acme.io/ledger"], &inside));
+    ok(pipewright(
+        &[
+            "add",
+            "pipeline",
+            "ledger",
+            "--repo",
+            "git@github.com:acme/ledger.git",
+            "--toolchain",
+            "go",
+            "--image",
+            "registry.acme.io/ledger",
+        ],
+        &inside,
+    ));
     insta::assert_snapshot!("add_tree", tree_text(dir.path()));
 }
 
@@ -113,10 +126,16 @@ fn add_refuses_an_existing_name_and_leaves_the_tree_alone() {
     let before = read_tree(dir.path());
     let again = add(dir.path(), "api", "team-a", "go");
     assert_eq!(again.code, 1);
-    assert_eq!(again.stderr, "pipewright: error: Pipeline/team-a/api: metadata.name: Pipeline/team-a/api is declared twice: each namespace and name may appear only once\n");
+    assert_eq!(
+        again.stderr,
+        "pipewright: error: Pipeline/team-a/api: metadata.name: Pipeline/team-a/api is declared twice: each namespace and name may appear only once\n"
+    );
     let other_namespace = add(dir.path(), "api", "team-b", "go");
     assert_eq!(other_namespace.code, 1);
-    assert_eq!(other_namespace.stderr, "pipewright: error: argo/workflows/pipelines/api.yaml: already exists: choose another name, or edit that file\n");
+    assert_eq!(
+        other_namespace.stderr,
+        "pipewright: error: argo/workflows/pipelines/api.yaml: already exists: choose another name, or edit that file\n"
+    );
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
 }
 
@@ -124,8 +143,25 @@ fn add_refuses_an_existing_name_and_leaves_the_tree_alone() {
 pub fn add_team(dir: &Path, name: &str, namespace: &str, group: &str) -> Run {
     let repository = format!("acme/{name}-api");
     pipewright(
-        &["add", "team", name, "--namespace", namespace, "--group", group, "--access", "operate", "--events", "github",
-          "--webhook-secret-name", "github-webhook", "--webhook-secret-key", "secret", "--repository", &repository],
+        &[
+            "add",
+            "team",
+            name,
+            "--namespace",
+            namespace,
+            "--group",
+            group,
+            "--access",
+            "operate",
+            "--events",
+            "github",
+            "--webhook-secret-name",
+            "github-webhook",
+            "--webhook-secret-key",
+            "secret",
+            "--repository",
+            &repository,
+        ],
         dir,
     )
 }
@@ -180,7 +216,10 @@ fn add_team_writes_the_spec_and_lists_it_as_a_generator_keeping_comments() {
     insta::assert_snapshot!("add_team_stdout", first.stdout);
     // From inside the tree, with two groups, default access and a generic webhook.
     let inside = dir.path().join("argo/events");
-    ok(pipewright(&["add", "team", "risk", "--namespace", "team-risk", "--group", "risk-engineers", "--group", "risk-oncall", "--events", "webhook"], &inside));
+    ok(pipewright(
+        &["add", "team", "risk", "--namespace", "team-risk", "--group", "risk-engineers", "--group", "risk-oncall", "--events", "webhook"],
+        &inside,
+    ));
     ok(pipewright(&["add", "team", "web", "--namespace", "team-web", "--group", "web-devs"], dir.path()));
     insta::assert_snapshot!("add_team_tree", tree_text(dir.path()));
     let text = std::fs::read_to_string(&kustomization).unwrap();
@@ -191,7 +230,8 @@ fn add_team_writes_the_spec_and_lists_it_as_a_generator_keeping_comments() {
 fn add_team_refuses_what_the_function_refuses_with_the_same_messages() {
     let dir = initialized();
     ok(add_team(dir.path(), "payments", "team-payments", "payments-devs"));
-    let existing: serde_json::Value = serde_yaml::from_str(&std::fs::read_to_string(dir.path().join("argo/events/teams/payments.yaml")).unwrap()).unwrap();
+    let existing: serde_json::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(dir.path().join("argo/events/teams/payments.yaml")).unwrap()).unwrap();
     let before = read_tree(dir.path());
     let team = |name: &str, namespace: &str, group: &str| {
         serde_json::json!({"apiVersion": "pipewright.dev/v1alpha1", "kind": "Team",
@@ -213,7 +253,10 @@ fn add_team_refuses_what_the_function_refuses_with_the_same_messages() {
     }
     let elsewhere = pipewright(&["add", "team", "payments", "--namespace", "team-other", "--group", "x"], dir.path());
     assert_eq!(elsewhere.code, 1);
-    assert_eq!(elsewhere.stderr, "pipewright: error: argo/events/teams/payments.yaml: already exists: choose another name, or edit that file\n");
+    assert_eq!(
+        elsewhere.stderr,
+        "pipewright: error: argo/events/teams/payments.yaml: already exists: choose another name, or edit that file\n"
+    );
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
 }
 
@@ -232,7 +275,11 @@ fn render_writes_one_file_per_object_and_a_kustomization() {
         if path != "kustomization.yaml" {
             let (ns, file) = path.split_once('/').unwrap();
             assert_eq!(doc["metadata"]["namespace"].as_str().unwrap_or("_cluster"), ns, "{path}");
-            assert_eq!(format!("{}_{}.yaml", doc["kind"].as_str().unwrap().to_lowercase(), doc["metadata"]["name"].as_str().unwrap()), file, "{path}");
+            assert_eq!(
+                format!("{}_{}.yaml", doc["kind"].as_str().unwrap().to_lowercase(), doc["metadata"]["name"].as_str().unwrap()),
+                file,
+                "{path}"
+            );
         }
     }
 }
@@ -247,10 +294,17 @@ fn render_writes_nothing_when_the_input_is_wrong() {
     std::fs::write(&spec, std::fs::read_to_string(&spec).unwrap().replace("toolchain: node", "toolchain: nodejs")).unwrap();
     let run = pipewright(&["render"], dir.path());
     assert_eq!(run.code, 1);
-    assert!(run.stderr.starts_with("pipewright: error: Pipeline/team-a/api: spec.toolchain: unknown value \"nodejs\", did you mean \"node\"? (valid: \"node\", "), "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with(
+            "pipewright: error: Pipeline/team-a/api: spec.toolchain: unknown value \"nodejs\", did you mean \"node\"? (valid: \"node\", "
+        ),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert_eq!(good, read_tree(&dir.path().join("rendered")), "a failed render changed the rendered tree");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
     assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
 }
 

@@ -1,7 +1,7 @@
 //! The `sonar` template: sends the project to the Platform's SonarQube server with a token
 //! read from a Secret, and optionally waits for the quality gate. Without a server it is a no-op.
 
-use super::container::{MEDIUM, env, hardened_container, input, noop, network_retry, secret_env, step, workspace_mount};
+use super::container::{MEDIUM, env, hardened_container, input, network_retry, noop, secret_env, step, workspace_mount};
 use crate::argo::{Parameter, Template};
 use crate::model::Platform;
 use crate::render::contract::{SOURCE_PATH, param, template};

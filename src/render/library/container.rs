@@ -4,8 +4,8 @@
 use super::super::contract::{WORKSPACE_PATH, WORKSPACE_VOLUME};
 use crate::argo::{self, Inputs, Parameter, RetryStrategy, Template};
 use k8s_openapi::api::core::v1::{
-    Capabilities, Container, EnvVar, EnvVarSource, KeyToPath, PodSecurityContext, ResourceRequirements, SeccompProfile,
-    SecretKeySelector, SecretVolumeSource, SecurityContext, Volume, VolumeMount,
+    Capabilities, Container, EnvVar, EnvVarSource, KeyToPath, PodSecurityContext, ResourceRequirements, SeccompProfile, SecretKeySelector,
+    SecretVolumeSource, SecurityContext, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
@@ -93,7 +93,6 @@ pub(super) fn step(name: &str, inputs: Vec<Parameter>, container: Container) -> 
     }
 }
 
-
 /// A template that does nothing and needs no pod: what a step the Platform switched off
 /// becomes, so that every pipeline's `templateRef` still resolves.
 pub(super) fn noop(name: &str, inputs: Vec<Parameter>) -> Template {
@@ -133,6 +132,11 @@ pub(super) fn registry_credentials(secret: &str) -> (Volume, VolumeMount, EnvVar
         }),
         ..Default::default()
     };
-    let mount = VolumeMount { name: "registry-credentials".into(), mount_path: DOCKER_CONFIG_DIR.into(), read_only: Some(true), ..Default::default() };
+    let mount = VolumeMount {
+        name: "registry-credentials".into(),
+        mount_path: DOCKER_CONFIG_DIR.into(),
+        read_only: Some(true),
+        ..Default::default()
+    };
     (volume, mount, env("DOCKER_CONFIG", DOCKER_CONFIG_DIR))
 }

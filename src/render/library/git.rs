@@ -67,7 +67,12 @@ fn clone(platform: &Platform, name: &str, auth: Auth) -> Template {
         vars.push(env("PW_GIT_AUTH", kind));
         vars.push(env("PW_GIT_CREDENTIALS", CREDENTIALS_PATH));
         inputs.push(Parameter::required(param::GIT_SECRET, description));
-        mounts.push(VolumeMount { name: GIT_CREDENTIALS_VOLUME.into(), mount_path: CREDENTIALS_PATH.into(), read_only: Some(true), ..Default::default() });
+        mounts.push(VolumeMount {
+            name: GIT_CREDENTIALS_VOLUME.into(),
+            mount_path: CREDENTIALS_PATH.into(),
+            read_only: Some(true),
+            ..Default::default()
+        });
         volumes.push(Volume {
             name: GIT_CREDENTIALS_VOLUME.into(),
             secret: Some(SecretVolumeSource {

@@ -33,7 +33,12 @@ pub(super) fn build(platform: &Platform) -> Template {
     });
     c.volume_mounts = Some(vec![
         workspace_mount(),
-        VolumeMount { name: "registry-credentials".into(), mount_path: "/home/user/.docker".into(), read_only: Some(true), ..Default::default() },
+        VolumeMount {
+            name: "registry-credentials".into(),
+            mount_path: "/home/user/.docker".into(),
+            read_only: Some(true),
+            ..Default::default()
+        },
         VolumeMount { name: "buildkit-state".into(), mount_path: "/home/user/.local/share/buildkit".into(), ..Default::default() },
     ]);
     let mut t = step(
@@ -64,4 +69,3 @@ pub(super) fn build(platform: &Platform) -> Template {
     t.retry_strategy = Some(network_retry());
     t
 }
-

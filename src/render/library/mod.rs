@@ -43,10 +43,10 @@ fn render_version(base: &Platform, release: &Release) -> Vec<Object> {
             };
             let name = family.cluster_template_name(&release.version);
             let mut metadata = meta::object_meta(&platform.origin, &name, None, &[("pipewright.dev/library", version)]);
-            metadata.annotations.get_or_insert_default().insert(
-                "workflows.argoproj.io/description".into(),
-                format!("pipewright library {version}: {}", describe(family)),
-            );
+            metadata
+                .annotations
+                .get_or_insert_default()
+                .insert("workflows.argoproj.io/description".into(), format!("pipewright library {version}: {}", describe(family)));
             Object::from_serialize(&argo::WorkflowTemplate {
                 api_version: argo::API_VERSION,
                 kind: "ClusterWorkflowTemplate",
@@ -68,4 +68,3 @@ fn describe(family: Family) -> String {
         Family::SupplyChain => "SBOM, signature and attestation of the pushed image, by digest".into(),
     }
 }
-

@@ -12,7 +12,14 @@ fn secret_from_inputs(name: &str, secret: &str, key: &str) -> EnvVar {
     secret_env(name, &input(secret), &input(key))
 }
 
-fn notifier(platform: &Platform, name: &str, channel: &str, secret: EnvVar, mut extra_inputs: Vec<Parameter>, extra_env: Vec<EnvVar>) -> Template {
+fn notifier(
+    platform: &Platform,
+    name: &str,
+    channel: &str,
+    secret: EnvVar,
+    mut extra_inputs: Vec<Parameter>,
+    extra_env: Vec<EnvVar>,
+) -> Template {
     let mut c = hardened_container(platform.images.notifier.as_str(), SMALL);
     c.command = Some(vec!["python3".into(), "-c".into(), scripts::NOTIFY.into()]);
     let mut vars = vec![
@@ -69,11 +76,8 @@ pub(super) fn commit_status(platform: &Platform) -> Template {
         Parameter::required(param::TOKEN_SECRET, "The Secret that holds the API token."),
         Parameter::required(param::TOKEN_KEY, "The key of the token in that Secret."),
     ];
-    let vars = vec![
-        env("API_URL", &input(param::API_URL)),
-        env("REPO_PATH", &input(param::REPO_PATH)),
-        env("COMMIT", &input(param::COMMIT)),
-    ];
+    let vars =
+        vec![env("API_URL", &input(param::API_URL)), env("REPO_PATH", &input(param::REPO_PATH)), env("COMMIT", &input(param::COMMIT))];
     notifier(platform, template::COMMIT_STATUS, &input(param::FORGE), secret, inputs, vars)
 }
 

@@ -14,18 +14,19 @@ fn severity_name(s: Severity) -> String {
 }
 
 fn fail_on_input() -> Parameter {
-    Parameter::with_default(param::FAIL_ON, "", "A stricter threshold than the platform's (UNKNOWN, LOW, MEDIUM, HIGH or CRITICAL); empty keeps the platform's.")
+    Parameter::with_default(
+        param::FAIL_ON,
+        "",
+        "A stricter threshold than the platform's (UNKNOWN, LOW, MEDIUM, HIGH or CRITICAL); empty keeps the platform's.",
+    )
 }
 
 fn trivy(platform: &Platform, args: &[&str]) -> Container {
     let mut c = hardened_container(platform.images.scanner.as_str(), MEDIUM);
     c.command = Some(vec!["sh".into(), "-c".into(), scripts::SCAN.into(), "scan".into()]);
     c.args = Some(args.iter().map(|a| (*a).to_owned()).collect());
-    c.env = Some(vec![
-        env("HOME", "/tmp"),
-        env("PLATFORM_FAIL_ON", &severity_name(platform.fail_on)),
-        env("FAIL_ON", &input(param::FAIL_ON)),
-    ]);
+    c.env =
+        Some(vec![env("HOME", "/tmp"), env("PLATFORM_FAIL_ON", &severity_name(platform.fail_on)), env("FAIL_ON", &input(param::FAIL_ON))]);
     c.volume_mounts = Some(vec![workspace_mount()]);
     c
 }
@@ -38,8 +39,18 @@ pub(super) fn scan(platform: &Platform) -> Template {
     let mut c = trivy(
         platform,
         &[
-            "filesystem", "--scanners", "vuln,secret,misconfig", "--exit-code", "1", "--no-progress",
-            "--cache-dir", "/workspace/.cache/trivy", "--skip-dirs", "node_modules", "--", &input(param::CONTEXT_DIR),
+            "filesystem",
+            "--scanners",
+            "vuln,secret,misconfig",
+            "--exit-code",
+            "1",
+            "--no-progress",
+            "--cache-dir",
+            "/workspace/.cache/trivy",
+            "--skip-dirs",
+            "node_modules",
+            "--",
+            &input(param::CONTEXT_DIR),
         ],
     );
     c.working_dir = Some(SOURCE_PATH.into());
@@ -67,7 +78,18 @@ pub(super) fn scan_image(platform: &Platform) -> Template {
     let reference = format!("{}@{}", input(param::IMAGE), input(param::DIGEST));
     let mut c = trivy(
         platform,
-        &["image", "--scanners", "vuln,secret", "--exit-code", "1", "--no-progress", "--cache-dir", "/workspace/.cache/trivy", "--", &reference],
+        &[
+            "image",
+            "--scanners",
+            "vuln,secret",
+            "--exit-code",
+            "1",
+            "--no-progress",
+            "--cache-dir",
+            "/workspace/.cache/trivy",
+            "--",
+            &reference,
+        ],
     );
     let (volume, mount, docker_config) = registry_credentials(platform.registry_secret.as_str());
     c.volume_mounts.get_or_insert_default().push(mount);

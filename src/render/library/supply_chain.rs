@@ -2,13 +2,13 @@
 //! image's digest: an SPDX SBOM (syft), a cosign signature (keyless or key-based) and the SBOM
 //! as a signed attestation. The Platform switches each on or off; with all off it is a no-op.
 
-use super::container::{SMALL, MEDIUM, env, hardened_container, input, network_retry, noop, registry_credentials, secret_env, step, workspace_mount};
+use super::container::{
+    MEDIUM, SMALL, env, hardened_container, input, network_retry, noop, registry_credentials, secret_env, step, workspace_mount,
+};
 use crate::argo::{Dag, Parameter, Task, Template};
 use crate::model::{Platform, Signing};
 use crate::render::contract::{SBOM_PATH, param, template};
-use k8s_openapi::api::core::v1::{
-    Container, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume, VolumeMount, VolumeProjection,
-};
+use k8s_openapi::api::core::v1::{Container, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume, VolumeMount, VolumeProjection};
 
 /// Where cosign reads the pipeline ServiceAccount's OIDC token for keyless signing.
 const OIDC_TOKEN_DIR: &str = "/var/run/sigstore/cosign";
@@ -16,10 +16,7 @@ const OIDC_TOKEN_DIR: &str = "/var/run/sigstore/cosign";
 const OIDC_AUDIENCE: &str = "sigstore";
 
 fn inputs() -> Vec<Parameter> {
-    vec![
-        Parameter::required(param::IMAGE, "The image repository."),
-        Parameter::required(param::DIGEST, "The pushed image's digest."),
-    ]
+    vec![Parameter::required(param::IMAGE, "The image repository."), Parameter::required(param::DIGEST, "The pushed image's digest.")]
 }
 
 fn image_ref() -> String {
@@ -56,7 +53,12 @@ pub(super) fn templates(platform: &Platform) -> Vec<Template> {
             ..Default::default()
         })
         .collect();
-    let provenance = Template { name: template::PROVENANCE.into(), inputs: Some(crate::argo::Inputs { parameters: inputs() }), dag: Some(Dag { tasks }), ..Default::default() };
+    let provenance = Template {
+        name: template::PROVENANCE.into(),
+        inputs: Some(crate::argo::Inputs { parameters: inputs() }),
+        dag: Some(Dag { tasks }),
+        ..Default::default()
+    };
     std::iter::once(provenance).chain(steps.into_iter().map(|(t, _)| t)).collect()
 }
 
@@ -111,7 +113,12 @@ fn cosign(platform: &Platform, which: &str) -> Template {
         c.volume_mounts = Some(vec![workspace_mount()]);
     }
     if oidc.is_some() {
-        c.volume_mounts.get_or_insert_default().push(VolumeMount { name: "oidc-token".into(), mount_path: OIDC_TOKEN_DIR.into(), read_only: Some(true), ..Default::default() });
+        c.volume_mounts.get_or_insert_default().push(VolumeMount {
+            name: "oidc-token".into(),
+            mount_path: OIDC_TOKEN_DIR.into(),
+            read_only: Some(true),
+            ..Default::default()
+        });
     }
     let mut t = with_registry(platform, c, which);
     t.volumes.extend(oidc);

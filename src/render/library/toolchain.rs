@@ -1,8 +1,8 @@
 //! The `deps`, `lint` and `test` templates of one toolchain, run by the launcher script with
 //! the dependency cache mounted. `generic` has no preset: its command and image are required inputs.
 
-use super::reports;
 use super::container::{LARGE, env, hardened_container, input, step, workspace_mount};
+use super::reports;
 use crate::argo::{Parameter, Template};
 use crate::model::{Platform, Toolchain};
 use crate::render::contract::{CACHE_PATH, CACHE_VOLUME, SOURCE_PATH, param, template};
@@ -53,7 +53,11 @@ pub(super) fn templates(platform: &Platform, toolchain: Toolchain) -> Vec<Templa
                 None => Parameter::required(param::STEP_IMAGE, "The container image to run it in (needs /bin/sh)."),
                 Some(i) => Parameter::with_default(param::STEP_IMAGE, i.as_str(), "The container image to run it in."),
             };
-            let mut t = step(name, vec![Parameter::required(param::CONTEXT_DIR, "The project directory inside the repository."), command, image], c);
+            let mut t = step(
+                name,
+                vec![Parameter::required(param::CONTEXT_DIR, "The project directory inside the repository."), command, image],
+                c,
+            );
             if name == template::TEST && platform.junit_reports {
                 t.outputs = Some(reports::junit_outputs());
             }

@@ -13,6 +13,7 @@ use crate::krm::{Object, ResourceList, ResultItem, Severity};
 use crate::model::Spec;
 use crate::render;
 use crate::validate::{self, is_pipewright};
+use std::collections::BTreeSet;
 
 /// The function's result. Validation is complete, so rendering cannot fail: the generated
 /// objects are rendered on demand by [`Outcome::items`], one spec at a time, so a caller can
@@ -26,6 +27,10 @@ pub struct Outcome {
     mode: Mode,
     /// Input items that stay, sorted.
     passthrough: Vec<Object>,
+    /// Objects an earlier pipewright run generated, found in a kustomize build's input (a
+    /// generator's output reaching a transformer, or a frozen library committed as plain
+    /// resources): kept, sorted, unless this run generates the same object again.
+    earlier: Vec<Object>,
     /// Valid specs, sorted by kind, namespace and name.
     specs: Vec<Spec>,
 }
@@ -33,25 +38,49 @@ pub struct Outcome {
 impl Outcome {
     /// A failed run: results only.
     pub fn failure(results: Vec<ResultItem>) -> Self {
-        Outcome { results, failed: true, mode: Mode::Kustomize, passthrough: Vec::new(), specs: Vec::new() }
+        Outcome { results, failed: true, mode: Mode::Kustomize, passthrough: Vec::new(), earlier: Vec::new(), specs: Vec::new() }
     }
 
     /// Whether the output has any item.
     pub fn has_items(&self) -> bool {
-        !self.passthrough.is_empty() || !self.specs.is_empty()
+        !self.passthrough.is_empty() || !self.earlier.is_empty() || !self.specs.is_empty()
     }
 
     /// Every output item in its canonical order: the items that pass through (sorted by group,
     /// kind, namespace, name and path), then each spec's generated objects, specs in the order
-    /// of kind, namespace and name, each spec's objects in the fixed order its renderer gives.
+    /// of kind, namespace and name, each spec's objects in the fixed order its renderer gives,
+    /// then the earlier-generated objects that this run did not generate again, sorted.
     pub fn items(&self) -> impl Iterator<Item = Object> + '_ {
-        let generated = self.specs.iter().flat_map(|spec| render::render(spec).into_iter().map(|o| assemble::place(self.mode, o)));
+        let fresh = self.specs.iter().flat_map(|spec| render::render(spec).into_iter().map(|o| assemble::place(self.mode, o)));
+        let generated = Generated { fresh, earlier: self.earlier.iter(), emitted: BTreeSet::new() };
         self.passthrough.iter().cloned().chain(generated)
     }
 
     /// The output as a ResourceList held in memory (for tests and small inputs).
     pub fn to_list(&self) -> ResourceList {
         ResourceList { items: self.items().collect(), function_config: None, results: self.results.clone() }
+    }
+}
+
+/// This run's generated objects, then the earlier-generated ones it did not generate again.
+struct Generated<'a, I> {
+    fresh: I,
+    earlier: std::slice::Iter<'a, Object>,
+    /// The identities generated so far; only kept while there are earlier objects to match.
+    emitted: BTreeSet<assemble::Identity>,
+}
+
+impl<I: Iterator<Item = Object>> Iterator for Generated<'_, I> {
+    type Item = Object;
+    fn next(&mut self) -> Option<Object> {
+        if let Some(object) = self.fresh.next() {
+            if self.earlier.len() > 0 {
+                self.emitted.insert(assemble::identity(&object));
+            }
+            return Some(object);
+        }
+        let emitted = &self.emitted;
+        self.earlier.find(|o| !emitted.contains(&assemble::identity(o))).cloned()
     }
 }
 
@@ -76,8 +105,8 @@ pub fn process(input: ResourceList) -> Outcome {
     }
     results.sort();
     let specs = validated.specs;
-    let passthrough = assemble::passthrough(mode, input.items);
-    Outcome { results, failed: false, mode, passthrough, specs }
+    let (passthrough, earlier) = assemble::passthrough(mode, input.items);
+    Outcome { results, failed: false, mode, passthrough, earlier, specs }
 }
 
 /// The pipewright objects to expand: every such item, plus the functionConfig when it is one

@@ -216,6 +216,57 @@ fn generators_and_transformer_build_the_same_objects() {
     assert_eq!(generated_text, transformed_text, "generator and transformer builds differ");
 }
 
+/// One build that mixes the two modes, as an overlay over a base of generators does: some
+/// Pipelines are generators, the rest are expanded by the Platform transformer, which also
+/// sees the generators' output. A library version frozen as plain resources passes through,
+/// and a stale copy of an object this run regenerates is replaced, never emitted twice.
+#[test]
+fn generators_a_transformer_and_frozen_objects_mix_in_one_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("argo");
+    support::copy_tree(&support::root().join("argo"), &tree);
+    let workflows = tree.join("workflows");
+    let (generated, listed): (Vec<_>, Vec<_>) = PIPELINES
+        .iter()
+        .map(|(_, name)| format!("pipelines/{name}.yaml"))
+        .partition(|f| f.contains("ledger") || f.contains("billing") || f.contains("docs-site"));
+    for file in &generated {
+        let path = workflows.join(file);
+        let mut spec: Value = serde_yaml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        spec["metadata"]["annotations"]["config.kubernetes.io/function"] = "exec:\n  path: pipewright\n".into();
+        std::fs::write(&path, serde_yaml::to_string(&spec).unwrap()).unwrap();
+    }
+    // A frozen library version, and a stale, hand-edited copy of an object the Platform renders.
+    let (_, built) = build(&support::root().join("argo"));
+    let cwt = |name: &str| built.iter().find(|d| id(d) == format!("ClusterWorkflowTemplate/{name}")).unwrap().clone();
+    let mut frozen = cwt("pipewright-v2-node");
+    frozen["metadata"]["name"] = "pipewright-v0-node".into();
+    let mut stale = cwt("pipewright-v1-git");
+    stale["metadata"]["labels"]["stale"] = "true".into();
+    let frozen_text = [frozen, stale].iter().map(|o| format!("---\n{}", serde_yaml::to_string(o).unwrap())).collect::<String>();
+    std::fs::write(workflows.join("frozen.yaml"), frozen_text).unwrap();
+    let list = |files: &[String]| files.iter().map(|f| format!("  - {f}\n")).collect::<String>();
+    let kustomization = format!(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - guard.yaml\n  - frozen.yaml\n{}generators:\n{}transformers:\n  - platform.yaml\n",
+        list(&listed),
+        list(&generated)
+    );
+    std::fs::write(workflows.join("kustomization.yaml"), kustomization).unwrap();
+
+    let (_, docs) = build(&tree);
+    let ids: Vec<String> = docs.iter().map(id).collect();
+    let unique: BTreeSet<String> = ids.iter().cloned().collect();
+    assert_eq!(unique.len(), ids.len(), "an object was emitted twice");
+    let mut expected = example_ids();
+    expected.insert("ClusterWorkflowTemplate/pipewright-v0-node".into());
+    assert_eq!(unique, expected, "the mixed build lost or added objects");
+    let git = docs.iter().find(|d| id(d) == "ClusterWorkflowTemplate/pipewright-v1-git").unwrap();
+    assert!(git["metadata"]["labels"].get("stale").is_none(), "the stale copy was kept instead of the regenerated object");
+    for pipeline in ["ledger", "billing", "docs-site"] {
+        assert!(ids.contains(&format!("Role/team-{}/{pipeline}", if pipeline == "docs-site" { "web" } else { "payments" })));
+    }
+}
+
 #[test]
 fn without_enable_exec_the_guard_fires() {
     // kustomize skips exec functions silently and exits 0; the tree's tripwire stays in the

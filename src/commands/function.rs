@@ -8,7 +8,9 @@ use std::io::{Read, Write};
 /// Reads a ResourceList from `input`, writes the result to `output` and diagnostics to `errors`.
 pub fn run(input: &mut dyn Read, output: &mut dyn Write, errors: &mut dyn Write) -> i32 {
     let limits = Limits::default();
-    let mut bytes = Vec::new();
+    // Reserve the whole limit up front: the pages are only touched as input arrives, and the
+    // buffer never doubles and copies itself on the way (which held 192 MB for a 64 MiB read).
+    let mut bytes = Vec::with_capacity(limits.max_bytes + 1);
     // Read one byte past the limit, so oversized input is reported rather than truncated.
     let read = input.take(limits.max_bytes as u64 + 1).read_to_end(&mut bytes);
     let parsed = match read {

@@ -8,17 +8,19 @@ use serde_json::{Map, Number, Value};
 use std::cell::{Cell, RefCell};
 use std::fmt;
 
-/// The shared state of one decode: the node budget and the first limit that was hit.
+/// The shared state of one decode: the node and text budgets and the first limit that was hit.
 pub(super) struct Budget<'l> {
     limits: &'l Limits,
     remaining: Cell<usize>,
+    /// Bytes of scalar text (keys and values) still allowed, aliases expanded.
+    text_remaining: Cell<usize>,
     /// Our own error, kept aside because serde only carries a message through the YAML library.
     failure: RefCell<Option<ReadError>>,
 }
 
 impl<'l> Budget<'l> {
     pub(super) fn new(limits: &'l Limits) -> Self {
-        Budget { limits, remaining: Cell::new(limits.max_nodes), failure: RefCell::new(None) }
+        Budget { limits, remaining: Cell::new(limits.max_nodes), text_remaining: Cell::new(limits.max_bytes), failure: RefCell::new(None) }
     }
 
     fn fail<E: de::Error>(&self, error: ReadError) -> E {
@@ -37,6 +39,18 @@ impl<'l> Budget<'l> {
                 self.remaining.set(n - 1);
                 Ok(())
             }
+        }
+    }
+
+    /// Counts `len` bytes of decoded scalar text against the budget. Without aliases the text
+    /// is never longer than the input, so only an alias that repeats a long scalar can hit it.
+    fn take_text<E: de::Error>(&self, len: usize) -> Result<(), E> {
+        match self.text_remaining.get().checked_sub(len) {
+            Some(left) => {
+                self.text_remaining.set(left);
+                Ok(())
+            }
+            None => Err(self.fail(ReadError::TooMuchText(self.limits.max_bytes))),
         }
     }
 
@@ -105,9 +119,11 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
             .ok_or_else(|| self.budget.fail(ReadError::Unsupported(format!("the number {n} has no JSON equivalent: quote it"))))
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
+        self.budget.take_text(s.len())?;
         Ok(Value::String(s.to_owned()))
     }
     fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
+        self.budget.take_text(s.len())?;
         Ok(Value::String(s))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
@@ -171,9 +187,11 @@ impl<'de> Visitor<'de> for Key<'_, '_> {
         Ok(n.to_string())
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
+        self.0.take_text(s.len())?;
         Ok(s.to_owned())
     }
     fn visit_string<E: de::Error>(self, s: String) -> Result<String, E> {
+        self.0.take_text(s.len())?;
         Ok(s)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<String, A::Error> {

@@ -49,6 +49,12 @@ pub enum ReadError {
     /// Too many nodes after aliases were expanded.
     #[error("the input holds more than {0} YAML nodes (aliases expanded): split it into smaller packages, or repeat fewer anchors")]
     TooManyNodes(usize),
+    /// More decoded scalar text than the input limit, aliases expanded (given in bytes).
+    #[error(
+        "the input's YAML aliases expand its text beyond {mib} MiB (an alias bomb?): write the values out instead of repeating anchors",
+        mib = .0 / (1024 * 1024)
+    )]
+    TooMuchText(usize),
     /// More separators than the node budget, counted before parsing.
     #[error(
         "the input has more than {0} line breaks, commas, colons, dashes and brackets, more than the YAML reader may hold at once: split it into smaller packages"
@@ -234,6 +240,18 @@ mod tests {
         let n = 20_000;
         let wide = format!("a: &a [{}x]\nb: [{}*a]\n", "x,".repeat(n), "*a,".repeat(n));
         assert_eq!(read(&wide), Err(ReadError::TooManyNodes(Limits::default().max_nodes)));
+    }
+
+    #[test]
+    fn counts_the_text_that_aliases_repeat() {
+        // A few aliases of one long string: few nodes, within the library's replay cap, yet
+        // gigabytes of text once expanded. The text budget stops it at the input limit.
+        let limits = Limits { max_bytes: 1024 * 1024, ..Limits::default() };
+        let long = format!("a: &a {}\n{}", "x".repeat(300_000), (0..4).map(|i| format!("k{i}: *a\n")).collect::<String>());
+        let error = parse_value(long.as_bytes(), &limits).unwrap_err().unplaced();
+        assert_eq!(error, ReadError::TooMuchText(1024 * 1024));
+        let within = format!("a: &a {}\nb: *a\n", "x".repeat(300_000));
+        assert!(parse_value(within.as_bytes(), &limits).is_ok(), "two copies fit in the budget");
     }
 
     #[test]

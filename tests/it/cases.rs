@@ -88,3 +88,16 @@ fn a_100_mb_input_is_refused_before_it_is_parsed() {
     assert!(items(&run.stdout).is_empty());
     assert_names_object_and_field("100 MB", &run);
 }
+
+#[test]
+fn aliases_that_repeat_a_long_string_stop_at_the_text_limit() {
+    // 10 MB anchored once and aliased 300 times: 3 GB of text from a 10 MB input, few nodes.
+    let mut input = String::from("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n");
+    input.push_str(&format!("  metadata: {{name: x}}\n  data:\n    a: &a {}\n", "x".repeat(10_000_000)));
+    input.extend((0..300).map(|i| format!("    k{i}: *a\n")));
+    let run = function(input.as_bytes());
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("the input's YAML aliases expand its text beyond 64 MiB (an alias bomb?)"), "{}", run.stderr);
+    assert!(items(&run.stdout).is_empty());
+    assert_names_object_and_field("alias text bomb", &run);
+}

@@ -59,7 +59,7 @@ pub struct PipelineSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(example = &"registry.acme.io/payments/payments-api")]
     pub image: Option<String>,
-    /// Per-step overrides, keyed by task name. `false` switches a step off; an object replaces its command or image.
+    /// Per-step overrides, keyed by task name. `false` switches a step off; for deps, lint and test an object replaces the command or image (sonar: the image only; security-scan and build-image: on or off only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps: Option<Steps>,
     /// Where to report the result of every run.

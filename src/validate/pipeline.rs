@@ -48,11 +48,20 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         build_image: step(problems, &steps_path.key("build-image"), given.build_image),
         sonar: step(problems, &steps_path.key("sonar"), given.sonar),
     };
-    if let Step::Custom { command: Some(_), .. } = steps.build_image {
-        problems.push(
-            &steps_path.key("build-image").key("command"),
-            "cannot be overridden: the build step runs the platform's builder (set `image` or switch the step off with `false`)".into(),
-        );
+    // The scan and the build run the platform's scanner and builder, whose images the Platform
+    // pins (`spec.images.scanner`, `spec.images.builder`): a pipeline may only switch them off.
+    for (key, step, what) in [
+        ("security-scan", &steps.security_scan, "the platform's scanner, whose image the Platform sets (`spec.images.scanner`)"),
+        ("build-image", &steps.build_image, "the platform's rootless builder, whose image the Platform sets (`spec.images.builder`)"),
+    ] {
+        if let Step::Custom { command, image } = step {
+            for (field, given) in [("command", command.is_some()), ("image", image.is_some())] {
+                if given {
+                    let message = format!("cannot be overridden: the {key} step runs {what}; keep the step (`true`) or switch it off with `false`");
+                    problems.push(&steps_path.key(key).key(field), message);
+                }
+            }
+        }
     }
     if let Step::Custom { command: Some(_), .. } = steps.sonar {
         problems.push(&steps_path.key("sonar").key("command"), "cannot be overridden: the sonar step runs the platform's scanner with the platform's server (set `image` or switch the step off with `false`)".into());

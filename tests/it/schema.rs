@@ -58,7 +58,7 @@ fn the_example_trees_editor_schemas_are_current_and_named_by_every_spec() {
         let committed = std::fs::read_to_string(schemas.join(format!("{kind}.json"))).unwrap();
         let committed: Value = serde_json::from_str(&committed).unwrap();
         let current: Value = serde_json::from_str(&run.stdout).unwrap();
-        assert_eq!(committed, current, "argo/.schemas/{kind}.json is stale: run `pipewright init --force` or `pipewright schema {kind}`");
+        assert_eq!(committed, current, "argo/.schemas/{kind}.json is stale: run `pipewright schema {kind} > argo/.schemas/{kind}.json`");
     }
     let mut stack = vec![support::root().join("argo")];
     while let Some(dir) = stack.pop() {

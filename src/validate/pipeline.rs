@@ -12,6 +12,8 @@ use crate::spec::{self, CacheSetting, GitSettings, StepSetting, Steps};
 pub const DEFAULT_NAMESPACE: &str = "argo";
 /// The revision built when a Pipeline names none.
 pub const DEFAULT_REVISION: &str = "main";
+/// The longest CronWorkflow name Argo accepts.
+const MAX_CRON_NAME: usize = 52;
 /// The dependency cache's size when a Pipeline names none.
 pub const DEFAULT_CACHE_SIZE: &str = "5Gi";
 
@@ -88,7 +90,15 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
     let cache = cache(problems, &spec_path.key("cache"), s.cache);
     let library = s.library.as_deref().unwrap_or(LIBRARY_VERSION);
     let library = problems.check(&spec_path.key("library"), rules::library_version(library)).then(|| LibraryVersion::checked(library));
+    let scheduled = s.triggers.as_ref().is_some_and(|t| t.schedule.is_some());
     let triggers = triggers::check(problems, &spec_path.key("triggers"), repo.as_ref(), s.triggers);
+    if scheduled && name.is_some() && p.metadata.name.len() > MAX_CRON_NAME {
+        let message = format!(
+            "is {} characters long: a Pipeline with `triggers.schedule` becomes a CronWorkflow of the same name, which Argo limits to {MAX_CRON_NAME} characters (it appends an 11-character timestamp to each run's name)",
+            p.metadata.name.len()
+        );
+        problems.push(&meta.key("name"), message);
+    }
     Some(model::Pipeline {
         origin: Origin { kind: "Pipeline", namespace: Some(namespace?), name: name? },
         repo: repo?,

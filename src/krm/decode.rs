@@ -16,11 +16,26 @@ pub(super) struct Budget<'l> {
     text_remaining: Cell<usize>,
     /// Our own error, kept aside because serde only carries a message through the YAML library.
     failure: RefCell<Option<ReadError>>,
+    /// Where our error is, innermost segment first: each mapping and sequence that the error
+    /// unwinds through adds its key or index, so the happy path pays nothing for it.
+    failure_path: RefCell<Vec<Segment>>,
+}
+
+/// One step of a field path.
+enum Segment {
+    Key(String),
+    Index(usize),
 }
 
 impl<'l> Budget<'l> {
     pub(super) fn new(limits: &'l Limits) -> Self {
-        Budget { limits, remaining: Cell::new(limits.max_nodes), text_remaining: Cell::new(limits.max_bytes), failure: RefCell::new(None) }
+        Budget {
+            limits,
+            remaining: Cell::new(limits.max_nodes),
+            text_remaining: Cell::new(limits.max_bytes),
+            failure: RefCell::new(None),
+            failure_path: RefCell::new(Vec::new()),
+        }
     }
 
     fn fail<E: de::Error>(&self, error: ReadError) -> E {
@@ -42,6 +57,29 @@ impl<'l> Budget<'l> {
         }
     }
 
+    /// Records one more step of the path to our error, as it unwinds (library errors carry no path).
+    fn note(&self, segment: impl FnOnce() -> Segment) {
+        if self.failure.borrow().is_some() {
+            self.failure_path.borrow_mut().push(segment());
+        }
+    }
+
+    /// The path to our error, such as `items[0].spec.steps`, or "" at the root.
+    fn take_path(&self) -> String {
+        let mut path = String::new();
+        for segment in self.failure_path.borrow_mut().drain(..).rev() {
+            match segment {
+                Segment::Key(k) if path.is_empty() => path.push_str(&k),
+                Segment::Key(k) => {
+                    path.push('.');
+                    path.push_str(&k);
+                }
+                Segment::Index(i) => path.push_str(&format!("[{i}]")),
+            }
+        }
+        path
+    }
+
     /// Counts `len` bytes of decoded scalar text against the budget. Without aliases the text
     /// is never longer than the input, so only an alias that repeats a long scalar can hit it.
     fn take_text<E: de::Error>(&self, len: usize) -> Result<(), E> {
@@ -57,10 +95,13 @@ impl<'l> Budget<'l> {
     /// Decodes one document, turning the YAML library's own limits into our errors.
     pub(super) fn decode<'de, D: Deserializer<'de, Error = serde_yaml::Error>>(&self, document: D) -> Result<Value, ReadError> {
         let result = Node { budget: self, depth: 0 }.deserialize(document);
-        result.map_err(|e| match (self.failure.borrow_mut().take(), e.location()) {
-            (Some(ours), Some(at)) => ReadError::At { line: at.line(), column: at.column(), error: Box::new(ours) },
-            (Some(ours), None) => ours,
-            (None, _) => library_error(&e),
+        result.map_err(|e| {
+            let path = self.take_path();
+            match (self.failure.borrow_mut().take(), e.location()) {
+                (Some(ours), Some(at)) => ReadError::At { line: at.line(), column: at.column(), path, error: Box::new(ours) },
+                (Some(ours), None) => ours,
+                (None, _) => library_error(&e),
+            }
         })
     }
 }
@@ -129,7 +170,7 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let child = Node { depth: self.depth + 1, ..self };
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-        while let Some(v) = seq.next_element_seed(child)? {
+        while let Some(v) = seq.next_element_seed(child).inspect_err(|_| self.budget.note(|| Segment::Index(out.len())))? {
             out.push(v);
         }
         Ok(Value::Array(out))
@@ -139,9 +180,11 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         let mut out = Map::new();
         while let Some(key) = map.next_key_seed(Key(self.budget))? {
             if out.contains_key(&key) {
-                return Err(self.budget.fail(ReadError::Syntax(format!("duplicate key `{key}` in a mapping: give each key once"))));
+                let error = self.budget.fail(ReadError::Syntax(format!("duplicate key `{key}` in a mapping: give each key once")));
+                self.budget.note(|| Segment::Key(key));
+                return Err(error);
             }
-            let value = map.next_value_seed(child)?;
+            let value = map.next_value_seed(child).inspect_err(|_| self.budget.note(|| Segment::Key(key.clone())))?;
             out.insert(key, value);
         }
         Ok(Value::Object(out))

@@ -75,6 +75,8 @@ pub enum ReadError {
         line: usize,
         /// The column, from 1.
         column: usize,
+        /// The field path to it from the document's root, such as `items[0].spec`; "" at the root.
+        path: String,
         /// What is wrong there.
         error: Box<ReadError>,
     },
@@ -97,12 +99,14 @@ impl ReadError {
         }
     }
 
-    /// Where in the input the problem is, as a field path of the ResourceList. Problems with
-    /// the text as a whole (empty, too large, not UTF-8, not YAML, over a limit) point at its
-    /// root, `.`.
+    /// Where in the input the problem is, as a field path of the ResourceList: the field a
+    /// limit or an unsupported construct was found in (`items[0].spec.repo`), or the field at
+    /// fault. Problems with the text as a whole (empty, too large, not UTF-8, not YAML, a
+    /// limit hit at the root) point at its root, `.`.
     pub fn field_path(&self) -> &str {
         match self {
             ReadError::NotResourceList { path, .. } => path,
+            ReadError::At { path, .. } if !path.is_empty() => path,
             _ => ".",
         }
     }

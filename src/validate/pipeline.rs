@@ -59,7 +59,8 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         if let Step::Custom { command, image } = step {
             for (field, given) in [("command", command.is_some()), ("image", image.is_some())] {
                 if given {
-                    let message = format!("cannot be overridden: the {key} step runs {what}; keep the step (`true`) or switch it off with `false`");
+                    let message =
+                        format!("cannot be overridden: the {key} step runs {what}; keep the step (`true`) or switch it off with `false`");
                     problems.push(&steps_path.key(key).key(field), message);
                 }
             }

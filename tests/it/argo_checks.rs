@@ -342,14 +342,20 @@ fn the_checks_catch_broken_objects() {
     let broken = json!([{
         "apiVersion": "argoproj.io/v1alpha1", "kind": "WorkflowTemplate",
         "metadata": {"name": "x", "namespace": "n"},
-        "spec": {"entrypoint": "main", "podGc": {"strategy": "OnPodSuccess"}, "templates": [{"name": "main", "dag": {"tasks": [
+        "spec": {"entrypoint": "main", "podGc": {"strategy": "OnPodSuccess"}, "activeDeadlineSeconds": "an hour", "templates": [{"name": "main", "dag": {"tasks": [
             {"name": "a", "depends": "b", "templateRef": {"name": "missing", "template": "t", "clusterScope": true}},
             {"name": "b", "depends": "a && ghost", "template": "main"}
         ]}}]}
     }]);
     let problems = check(&shared, broken.as_array().unwrap());
     let text = problems.join("\n");
-    for expected in ["unknown field .spec.podGc", "does not emit", "\"ghost\", which is not a task", "cycle"] {
+    for expected in [
+        "unknown field .spec.podGc",
+        "is not of type \"integer\" at /spec/activeDeadlineSeconds",
+        "does not emit",
+        "\"ghost\", which is not a task",
+        "cycle",
+    ] {
         assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
     }
 }

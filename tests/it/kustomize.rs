@@ -313,3 +313,32 @@ fn supply_chain_flows(docs: &[Value], wt: &Value) {
     let env = build["container"]["env"].as_array().unwrap();
     assert!(env.iter().any(|e| e["name"] == "CACHE_TAG" && e["value"] == "buildcache"), "the registry layer cache is on");
 }
+
+/// kustomize strips its own id annotations from the final output, so a build cannot show
+/// whether pipewright echoed them: the function's own output, as kustomize receives it, must
+/// carry none (echoing them costs kustomize a schema load, about 80 ms a build).
+#[test]
+fn the_function_does_not_echo_kustomizes_ids() {
+    let input = r#"apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: settings
+    annotations: {internal.config.kubernetes.io/id: "1", config.k8s.io/id: "1", team: payments}
+- apiVersion: pipewright.dev/v1alpha1
+  kind: Pipeline
+  metadata:
+    name: api
+    annotations: {internal.config.kubernetes.io/id: "2", config.k8s.io/id: "2"}
+  spec: {repo: "https://github.com/acme/api.git", toolchain: go, image: registry.acme.io/api}
+"#;
+    let run = support::function(input.as_bytes());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let items = support::items(&run.stdout);
+    let settings = items.iter().find(|i| id(i) == "ConfigMap/settings").expect("the ConfigMap passes through");
+    assert_eq!(settings["metadata"]["annotations"], serde_json::json!({"team": "payments"}));
+    assert!(items.iter().any(|i| id(i) == "WorkflowTemplate/argo/api"));
+    assert!(!run.stdout.contains("config.k8s.io/id") && !run.stdout.contains("internal.config.kubernetes.io/id"), "{}", run.stdout);
+}

@@ -176,26 +176,38 @@ fn validate_one(object: &Object, problems: &mut Problems) -> Option<Spec> {
     };
     let schema = schema(kind);
     structure::check(schema, schema, &object.0, &root, problems);
-    if problems.items.len() > problems.unknown_fields {
-        return None; // wrong types or missing fields: the semantic checks would have nothing to read
-    }
+    let structural: Vec<String> = problems.items.iter().filter_map(|r| r.field.as_ref().map(|f| f.path.clone())).collect();
     let mut value = object.0.clone();
-    if problems.unknown_fields > 0 {
-        structure::prune_unknown(schema, schema, &mut value);
+    if !problems.items.is_empty() {
+        structure::prune_invalid(schema, schema, &mut value);
     }
+    // With the bad fields removed, the semantic checks still see everything else, so every
+    // problem is reported at once. When a bad field was required, nothing is left to check.
+    let mut semantic = Problems::for_object(object);
     let spec = match kind {
-        Kind::Pipeline => serde_json::from_value(value).map(|p| pipeline::check(p, problems).map(Spec::Pipeline)),
-        Kind::Platform => serde_json::from_value(value).map(|p| platform::check(p, problems).map(Spec::Platform)),
-        Kind::Team => serde_json::from_value(value).map(|t| team::check(t, problems).map(Spec::Team)),
+        Kind::Pipeline => serde_json::from_value(value).map(|p| pipeline::check(p, &mut semantic).map(Spec::Pipeline)),
+        Kind::Platform => serde_json::from_value(value).map(|p| platform::check(p, &mut semantic).map(Spec::Platform)),
+        Kind::Team => serde_json::from_value(value).map(|t| team::check(t, &mut semantic).map(Spec::Team)),
     };
+    // A semantic problem about a field the structural checks already refused (or its parent or
+    // child) only repeats it, seen through a default.
+    let related = |path: &str| structural.iter().any(|s| overlaps(s, path));
+    problems.items.extend(semantic.items.into_iter().filter(|r| r.field.as_ref().is_none_or(|f| !related(&f.path))));
     match spec {
         Ok(spec) if !problems.has_errors() => spec,
         Ok(_) => None,
+        Err(_) if problems.has_errors() => None,
         Err(e) => {
             problems.push(&root, format!("cannot be read: {e}"));
             None
         }
     }
+}
+
+/// Whether one field path is the other, or lies inside it.
+fn overlaps(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.strip_prefix(short).is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
 }
 
 /// Checks a list that must hold at least one element (`empty` says what to give), each element

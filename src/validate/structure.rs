@@ -196,13 +196,15 @@ fn show(value: &Value) -> String {
     if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
 }
 
-/// Removes the fields the schema does not declare, so that the rest of the object can still
-/// be checked (and every problem reported at once) after unknown fields were found.
-pub fn prune_unknown(root: &Value, schema: &Value, value: &mut Value) {
+/// Removes what the schema rejects, so that the rest of the object can still be checked (and
+/// every problem reported at once): unknown fields, and fields whose value has a wrong type, a
+/// wrong constant or an unknown enum value, or holds such a value (a list with a bad element
+/// goes whole, so that the indices of what is left stay true).
+pub fn prune_invalid(root: &Value, schema: &Value, value: &mut Value) {
     let schema = resolve(root, schema);
     if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
         if let Some(branch) = branches.iter().find(|b| fits(root, b, value)) {
-            prune_unknown(root, branch, value);
+            prune_invalid(root, branch, value);
         }
         return;
     }
@@ -210,20 +212,27 @@ pub fn prune_unknown(root: &Value, schema: &Value, value: &mut Value) {
         Value::Object(map) => {
             let empty = Map::new();
             let properties = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
-            if schema.get("additionalProperties") == Some(&Value::Bool(false)) {
-                map.retain(|k, _| properties.contains_key(k));
-            }
-            for (k, v) in map.iter_mut() {
-                if let Some(p) = properties.get(k) {
-                    prune_unknown(root, p, v);
+            let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+            map.retain(|k, v| match properties.get(k) {
+                Some(p) => {
+                    prune_invalid(root, p, v);
+                    valid(root, p, v)
                 }
-            }
+                None => !closed,
+            });
         }
         Value::Array(items) => {
             if let Some(item_schema) = schema.get("items") {
-                items.iter_mut().for_each(|v| prune_unknown(root, item_schema, v));
+                items.iter_mut().for_each(|v| prune_invalid(root, item_schema, v));
             }
         }
         _ => {}
     }
+}
+
+/// Whether the value passes the structural checks with no problem at all.
+fn valid(root: &Value, schema: &Value, value: &Value) -> bool {
+    let mut scratch = Problems::default();
+    check(root, schema, value, &Path::root(), &mut scratch);
+    scratch.items.is_empty()
 }

@@ -7,13 +7,19 @@ use std::path::PathBuf;
 ///
 /// With no subcommand, pipewright is a KRM function: it reads a ResourceList on stdin and
 /// writes one on stdout, for kustomize (`--enable-alpha-plugins --enable-exec`) and kpt.
+/// `ABOUT` says the same in `--help` and `-h`.
 #[derive(Debug, Parser)]
-#[command(name = "pipewright", version, about, long_about = None, after_help = EXIT_CODES)]
+#[command(name = "pipewright", version, about = ABOUT, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     /// The subcommand; none runs the KRM function.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+/// The top of `--help`: what pipewright is, and what it does with no subcommand.
+pub const ABOUT: &str = "pipewright: CI pipelines on Argo Workflows, declared in ten lines\n\n\
+With no subcommand, pipewright is a KRM function: it reads a ResourceList on stdin and writes one on\n\
+stdout (for kustomize `build --enable-alpha-plugins --enable-exec`, and kpt).";
 
 /// The exit-code table, shown in `--help`.
 pub const EXIT_CODES: &str = "Exit codes:\n  0  success (warnings only)\n  1  errors in the input\n  2  usage error";

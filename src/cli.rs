@@ -40,7 +40,7 @@ pub enum Command {
         /// The repo root to scaffold into.
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// Replace files that differ from the scaffold.
+        /// Replace files that differ from the scaffold; a kustomization keeps its entries and only gets back the scaffold's missing ones.
         #[arg(long)]
         force: bool,
     },

@@ -139,6 +139,48 @@ fn add_refuses_an_existing_name_and_leaves_the_tree_alone() {
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
 }
 
+#[test]
+fn init_force_keeps_what_add_listed() {
+    let dir = initialized();
+    ok(add(dir.path(), "payments-api", "team-payments", "node"));
+    ok(add_team(dir.path(), "payments", "team-payments", "payments-devs"));
+    let before = read_tree(dir.path());
+    let run = ok(pipewright(&["init", "--force"], dir.path()));
+    assert!(
+        run.stdout.contains("kept      argo/workflows/kustomization.yaml (lists every scaffold entry; your entries stay)\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(before, read_tree(dir.path()), "init --force changed a tree that has every scaffold file");
+    // A kustomization that lost a scaffold entry gets it back, and keeps the rest.
+    let workflows = dir.path().join("argo/workflows/kustomization.yaml");
+    let text = std::fs::read_to_string(&workflows).unwrap();
+    std::fs::write(&workflows, text.replace("  - guard.yaml\n", "")).unwrap();
+    let run = ok(pipewright(&["init"], dir.path()));
+    assert!(run.stdout.contains("kept      argo/workflows/kustomization.yaml (lacks the scaffold's entries resources: guard.yaml: --force adds them back, keeping yours)\n"), "{}", run.stdout);
+    let run = ok(pipewright(&["init", "--force"], dir.path()));
+    assert!(
+        run.stdout.contains("updated   argo/workflows/kustomization.yaml (resources: + guard.yaml; your entries and comments stay)\n"),
+        "{}",
+        run.stdout
+    );
+    let text = std::fs::read_to_string(&workflows).unwrap();
+    assert!(text.contains("  - pipelines/payments-api.yaml\n  - guard.yaml\n"), "{text}");
+    // The build still holds the pipeline and the team.
+    let build = support::run_in(&support::kustomize(), &["build", "--enable-alpha-plugins", "--enable-exec", "argo"], b"", dir.path());
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let ids: Vec<String> = support::documents(&build.stdout).iter().map(support::id).collect();
+    for wanted in [
+        "WorkflowTemplate/team-payments/payments-api",
+        "ServiceAccount/team-payments/payments-api",
+        "ServiceAccount/team-payments/payments.team",
+        "EventSource/team-payments/pipewright-git",
+    ] {
+        assert!(ids.contains(&wanted.to_owned()), "{wanted} is missing after init --force: {ids:?}");
+    }
+    assert!(!ids.iter().any(|i| i.starts_with("PipewrightDidNotRun/")), "{ids:?}");
+}
+
 /// `add team` with GitHub webhooks for one repository.
 pub fn add_team(dir: &Path, name: &str, namespace: &str, group: &str) -> Run {
     let repository = format!("acme/{name}-api");

@@ -59,9 +59,9 @@ pub enum Command {
 /// What `add` adds.
 #[derive(Debug, Subcommand)]
 pub enum AddCommand {
-    /// Write a Pipeline spec to argo/workflows/pipelines/NAME.yaml and list it.
+    /// Write a Pipeline spec to argo/workflows/pipelines/NAME.yaml (NS/NAME.yaml when another namespace has NAME.yaml) and list it.
     Pipeline(AddPipelineArgs),
-    /// Write a Team spec to argo/events/teams/NAME.yaml and list it as a generator.
+    /// Write a Team spec to argo/events/teams/NAME.yaml (NS/NAME.yaml when another namespace has NAME.yaml) and list it as a generator.
     Team(AddTeamArgs),
 }
 

@@ -130,13 +130,87 @@ fn add_refuses_an_existing_name_and_leaves_the_tree_alone() {
         again.stderr,
         "pipewright: error: Pipeline/team-a/api: metadata.name: Pipeline/team-a/api is declared twice: each namespace and name may appear only once\n"
     );
-    let other_namespace = add(dir.path(), "api", "team-b", "go");
-    assert_eq!(other_namespace.code, 1);
+    assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
+    // A file that is not that spec, in the way of the new one.
+    std::fs::write(dir.path().join("argo/workflows/pipelines/web.yaml"), "# notes\n").unwrap();
+    let blocked = add(dir.path(), "web", "team-a", "go");
+    assert_eq!(blocked.code, 1);
     assert_eq!(
-        other_namespace.stderr,
-        "pipewright: error: argo/workflows/pipelines/api.yaml: already exists: choose another name, or edit that file\n"
+        blocked.stderr,
+        "pipewright: error: argo/workflows/pipelines/web.yaml: already exists: choose another name, or edit that file\n"
+    );
+}
+
+#[test]
+fn add_puts_a_name_taken_in_another_namespace_under_that_namespace() {
+    let dir = initialized();
+    ok(add(dir.path(), "api", "team-a", "node"));
+    let other = ok(add(dir.path(), "api", "team-b", "go"));
+    assert_eq!(
+        other.stdout,
+        "created   argo/workflows/pipelines/team-b/api.yaml\nupdated   argo/workflows/kustomization.yaml (resources: + pipelines/team-b/api.yaml)\n"
+    );
+    let spec = std::fs::read_to_string(dir.path().join("argo/workflows/pipelines/team-b/api.yaml")).unwrap();
+    assert!(spec.starts_with("# yaml-language-server: $schema=../../../.schemas/pipeline.json\n"), "{spec}");
+    assert!(spec.contains("  namespace: team-b\n"), "{spec}");
+    // The same namespace again is a duplicate, whichever file holds it.
+    let before = read_tree(dir.path());
+    let again = add(dir.path(), "api", "team-b", "go");
+    assert_eq!(
+        again.stderr,
+        "pipewright: error: Pipeline/team-b/api: metadata.name: Pipeline/team-b/api is declared twice: each namespace and name may appear only once\n"
     );
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
+    // Teams follow the same rule.
+    ok(add_team(dir.path(), "payments", "team-payments", "payments-devs"));
+    let run = ok(pipewright(&["add", "team", "payments", "--namespace", "team-other", "--group", "x"], dir.path()));
+    assert!(run.stdout.starts_with("created   argo/events/teams/team-other/payments.yaml\n"), "{}", run.stdout);
+}
+
+#[test]
+fn add_does_not_list_a_file_twice() {
+    let dir = initialized();
+    let kustomization = dir.path().join("argo/workflows/kustomization.yaml");
+    let text = std::fs::read_to_string(&kustomization).unwrap().replace("  - guard.yaml\n", "  - guard.yaml\n  - ./pipelines/api.yaml\n");
+    std::fs::write(&kustomization, &text).unwrap();
+    let run = ok(add(dir.path(), "api", "team-a", "node"));
+    assert_eq!(
+        run.stdout,
+        "created   argo/workflows/pipelines/api.yaml\nunchanged argo/workflows/kustomization.yaml (resources already lists pipelines/api.yaml)\n"
+    );
+    assert_eq!(std::fs::read_to_string(&kustomization).unwrap(), text);
+}
+
+#[test]
+fn add_refuses_while_a_tree_file_cannot_be_read() {
+    // A file add cannot read may hold the name: the duplicate check must not be skipped.
+    let dir = initialized();
+    std::fs::write(dir.path().join("argo/events/broken.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n").unwrap();
+    let events = dir.path().join("argo/events/kustomization.yaml");
+    std::fs::write(&events, std::fs::read_to_string(&events).unwrap().replace("resources: []", "resources:\n  - broken.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("argo/workflows/hand.yaml"),
+        "apiVersion: pipewright.dev/v1alpha1\nkind: Pipeline\nmetadata: {name: web, namespace: team-a}\nspec: {repo: https://github.com/acme/web.git, toolchain: node, image: registry.acme.io/web}\n",
+    )
+    .unwrap();
+    let workflows = dir.path().join("argo/workflows/kustomization.yaml");
+    std::fs::write(&workflows, std::fs::read_to_string(&workflows).unwrap().replace("  - guard.yaml\n", "  - guard.yaml\n  - hand.yaml\n"))
+        .unwrap();
+    let before = read_tree(dir.path());
+    let run = add(dir.path(), "web", "team-a", "node");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert!(lines[0].starts_with("pipewright: error: argo/events/broken.yaml: cannot be read: "), "{}", run.stderr);
+    assert_eq!(
+        lines[1],
+        "pipewright: error: Pipeline/team-a/web: cannot tell whether the name is taken while the tree has files that cannot be read (above): fix them, then run add again"
+    );
+    assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
+    // Once the file reads, the duplicate is caught.
+    std::fs::write(dir.path().join("argo/events/broken.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n").unwrap();
+    let run = add(dir.path(), "web", "team-a", "node");
+    assert!(run.stderr.contains("Pipeline/team-a/web is declared twice"), "{}", run.stderr);
 }
 
 #[test]
@@ -293,12 +367,6 @@ fn add_team_refuses_what_the_function_refuses_with_the_same_messages() {
         items.push(team(name, namespace, group));
         assert_eq!(run.stderr, function_errors_for(items), "add team and the function disagree on {name} {namespace} {group}");
     }
-    let elsewhere = pipewright(&["add", "team", "payments", "--namespace", "team-other", "--group", "x"], dir.path());
-    assert_eq!(elsewhere.code, 1);
-    assert_eq!(
-        elsewhere.stderr,
-        "pipewright: error: argo/events/teams/payments.yaml: already exists: choose another name, or edit that file\n"
-    );
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
 }
 

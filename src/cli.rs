@@ -79,9 +79,12 @@ pub struct AddPipelineArgs {
     /// The namespace the pipeline runs in (default: argo).
     #[arg(long)]
     pub namespace: Option<String>,
-    /// The image repository to publish, without a tag.
+    /// The image repository to publish, without a tag (required unless --no-build-image).
     #[arg(long)]
     pub image: Option<String>,
+    /// Publish no image: writes `steps: {build-image: false}`, so --image is not needed.
+    #[arg(long, conflicts_with = "image")]
+    pub no_build_image: bool,
     /// The repo root (default: the nearest directory, here or above, holding argo/workflows/kustomization.yaml).
     #[arg(long, short = 'C')]
     pub dir: Option<PathBuf>,

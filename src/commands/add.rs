@@ -2,7 +2,7 @@
 //! (`argo/workflows` for a Pipeline, as a resource; `argo/events` for a Team, as a generator),
 //! editing that file's text so its comments survive. The spec is checked by the function's own
 //! validator, beside the specs already in the tree, so `add` refuses exactly what the function
-//! would, with the same messages.
+//! would, with the same messages (a missing image also names the flags that set it).
 
 use super::{Failure, Outcome, say};
 use crate::gitops::{EVENTS_KUSTOMIZATION, WORKFLOWS_KUSTOMIZATION, display, files, kustomization, scaffold, tree};
@@ -27,6 +27,8 @@ pub struct PipelineRequest {
     pub toolchain: String,
     /// `spec.image`, when given.
     pub image: Option<String>,
+    /// Writes `spec.steps.build-image: false`: the pipeline publishes no image.
+    pub no_build_image: bool,
 }
 
 impl PipelineRequest {
@@ -42,6 +44,9 @@ impl PipelineRequest {
         spec.insert("toolchain".into(), Value::String(self.toolchain.clone()));
         if let Some(image) = &self.image {
             spec.insert("image".into(), Value::String(image.clone()));
+        }
+        if self.no_build_image {
+            spec.insert("steps".into(), json!({"build-image": false}));
         }
         Object::new(json!({"apiVersion": API_VERSION, "kind": Kind::Pipeline.as_str(), "metadata": metadata, "spec": spec}))
     }
@@ -114,13 +119,16 @@ impl TeamRequest {
 /// Validates the request beside the tree's specs, then writes the spec and lists it as a resource.
 pub fn pipeline(request: &PipelineRequest, out: &mut dyn std::io::Write) -> Outcome {
     let target = Target { kustomization: WORKFLOWS_KUSTOMIZATION, field: "resources", dir: "pipelines", kind: Kind::Pipeline };
-    add(&request.root, &target, &request.object(), out)
+    // The validator names the spec field; on the command line, the flags are what to change.
+    let hint = (request.image.is_none() && !request.no_build_image)
+        .then_some(("spec.image", " (with `pipewright add pipeline`: pass --image REPO, or --no-build-image)"));
+    add(&request.root, &target, &request.object(), hint, out)
 }
 
 /// Validates the request beside the tree's specs, then writes the spec and lists it as a generator.
 pub fn team(request: &TeamRequest, out: &mut dyn std::io::Write) -> Outcome {
     let target = Target { kustomization: EVENTS_KUSTOMIZATION, field: "generators", dir: "teams", kind: Kind::Team };
-    add(&request.root, &target, &request.object(), out)
+    add(&request.root, &target, &request.object(), None, out)
 }
 
 /// Where a kind's specs go: the kustomization that lists them (relative to the repo root), the
@@ -132,9 +140,12 @@ struct Target {
     kind: Kind,
 }
 
+/// A hint appended to the validator's message for one field: (field path, text).
+type Hint = Option<(&'static str, &'static str)>;
+
 /// Checks `object`, writes it beside the target kustomization (see `entry`), and lists it there
 /// unless it is listed already.
-fn add(root: &Path, target: &Target, object: &Object, out: &mut dyn std::io::Write) -> Outcome {
+fn add(root: &Path, target: &Target, object: &Object, hint: Hint, out: &mut dyn std::io::Write) -> Outcome {
     let kustomization_path = root.join(target.kustomization);
     let kustomization_text = std::fs::read_to_string(&kustomization_path).map_err(|e| {
         Failure::one(format!(
@@ -142,7 +153,7 @@ fn add(root: &Path, target: &Target, object: &Object, out: &mut dyn std::io::Wri
             display(&kustomization_path)
         ))
     })?;
-    check(object, root)?;
+    check(object, root, hint)?;
 
     let base = root.join(target.kustomization.rsplit_once('/').map_or("", |(dir, _)| dir));
     let entry = entry(&base, target, object)?;
@@ -200,7 +211,7 @@ fn entry(base: &Path, target: &Target, object: &Object) -> Result<String, Failur
 /// Runs the function's validator on the new spec together with the specs in the tree, and
 /// keeps the problems of the new one: its own mistakes, and a name that is already taken.
 /// A tree file that exists but cannot be read may hold the name, so it stops the add.
-fn check(object: &Object, root: &Path) -> Outcome {
+fn check(object: &Object, root: &Path, hint: Hint) -> Outcome {
     // The whole argo/ tree: a name is taken wherever in the build its spec is listed. Without
     // argo/kustomization.yaml, the two kustomizations `add` edits.
     let argo = root.join(crate::gitops::ARGO_DIR);
@@ -234,7 +245,10 @@ fn check(object: &Object, root: &Path) -> Outcome {
         .results
         .iter()
         .filter(|r| r.resource_ref.as_ref() == Some(&id) && r.severity == crate::krm::Severity::Error)
-        .map(|r| r.to_line())
+        .map(|r| match hint {
+            Some((field, text)) if r.field.as_ref().is_some_and(|f| f.path == field) => format!("{}{text}", r.to_line()),
+            _ => r.to_line(),
+        })
         .collect();
     if lines.is_empty() { Ok(()) } else { Err(Failure { code: super::exit::INPUT, lines }) }
 }

@@ -214,6 +214,23 @@ fn add_refuses_while_a_tree_file_cannot_be_read() {
 }
 
 #[test]
+fn add_pipeline_without_an_image_switches_the_build_off() {
+    let dir = initialized();
+    let args = ["add", "pipeline", "lib", "--namespace", "team-a", "--repo", "https://github.com/acme/lib.git", "--toolchain", "go"];
+    let without = pipewright(&args, dir.path());
+    assert_eq!(without.code, 1);
+    assert!(without.stderr.ends_with("(with `pipewright add pipeline`: pass --image REPO, or --no-build-image)\n"), "{}", without.stderr);
+    let run = ok(pipewright(&[&args[..], &["--no-build-image"]].concat(), dir.path()));
+    assert!(run.stdout.starts_with("created   argo/workflows/pipelines/lib.yaml\n"), "{}", run.stdout);
+    let spec: serde_json::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(dir.path().join("argo/workflows/pipelines/lib.yaml")).unwrap()).unwrap();
+    assert_eq!(spec["spec"]["steps"], serde_json::json!({"build-image": false}));
+    assert!(spec["spec"].get("image").is_none());
+    let both = pipewright(&[&args[..], &["--no-build-image", "--image", "registry.acme.io/lib"]].concat(), dir.path());
+    assert_eq!(both.code, 2, "{}", both.stderr);
+}
+
+#[test]
 fn init_force_keeps_what_add_listed() {
     let dir = initialized();
     ok(add(dir.path(), "payments-api", "team-payments", "node"));
@@ -317,7 +334,12 @@ fn add_refuses_what_the_function_refuses_with_the_same_messages() {
         let run = pipewright(&args, dir.path());
         assert_eq!(run.code, 1, "add accepted {args:?}");
         assert!(!run.stderr.is_empty());
-        assert_eq!(run.stderr, function_errors(spec), "add and the function disagree on {args:?}");
+        let mut expected = function_errors(spec);
+        if image.is_none() {
+            // add names the flags that set the field.
+            expected = expected.replace("\n", " (with `pipewright add pipeline`: pass --image REPO, or --no-build-image)\n");
+        }
+        assert_eq!(run.stderr, expected, "add and the function disagree on {args:?}");
     }
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
 }

@@ -87,6 +87,7 @@ fn add_pipeline(args: AddPipelineArgs) -> Result<commands::add::PipelineRequest,
         repo: args.repo,
         toolchain: args.toolchain,
         image: args.image,
+        no_build_image: args.no_build_image,
     })
 }
 

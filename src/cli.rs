@@ -7,13 +7,19 @@ use std::path::PathBuf;
 ///
 /// With no subcommand, pipewright is a KRM function: it reads a ResourceList on stdin and
 /// writes one on stdout, for kustomize (`--enable-alpha-plugins --enable-exec`) and kpt.
+/// `ABOUT` says the same in `--help` and `-h`.
 #[derive(Debug, Parser)]
-#[command(name = "pipewright", version, about, long_about = None, after_help = EXIT_CODES)]
+#[command(name = "pipewright", version, about = ABOUT, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     /// The subcommand; none runs the KRM function.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
+
+/// The top of `--help`: what pipewright is, and what it does with no subcommand.
+pub const ABOUT: &str = "pipewright: CI pipelines on Argo Workflows, declared in ten lines\n\n\
+With no subcommand, pipewright is a KRM function: it reads a ResourceList on stdin and writes one on\n\
+stdout (for kustomize `build --enable-alpha-plugins --enable-exec`, and kpt).";
 
 /// The exit-code table, shown in `--help`.
 pub const EXIT_CODES: &str = "Exit codes:\n  0  success (warnings only)\n  1  errors in the input\n  2  usage error";
@@ -34,7 +40,7 @@ pub enum Command {
         /// The repo root to scaffold into.
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// Replace files that differ from the scaffold.
+        /// Replace files that differ from the scaffold; a kustomization keeps its entries and only gets back the scaffold's missing ones.
         #[arg(long)]
         force: bool,
     },
@@ -53,9 +59,9 @@ pub enum Command {
 /// What `add` adds.
 #[derive(Debug, Subcommand)]
 pub enum AddCommand {
-    /// Write a Pipeline spec to argo/workflows/pipelines/NAME.yaml and list it.
+    /// Write a Pipeline spec to argo/workflows/pipelines/NAME.yaml (NS/NAME.yaml when another namespace has NAME.yaml) and list it.
     Pipeline(AddPipelineArgs),
-    /// Write a Team spec to argo/events/teams/NAME.yaml and list it as a generator.
+    /// Write a Team spec to argo/events/teams/NAME.yaml (NS/NAME.yaml when another namespace has NAME.yaml) and list it as a generator.
     Team(AddTeamArgs),
 }
 
@@ -73,9 +79,12 @@ pub struct AddPipelineArgs {
     /// The namespace the pipeline runs in (default: argo).
     #[arg(long)]
     pub namespace: Option<String>,
-    /// The image repository to publish, without a tag.
+    /// The image repository to publish, without a tag (required unless --no-build-image).
     #[arg(long)]
     pub image: Option<String>,
+    /// Publish no image: writes `steps: {build-image: false}`, so --image is not needed.
+    #[arg(long, conflicts_with = "image")]
+    pub no_build_image: bool,
     /// The repo root (default: the nearest directory, here or above, holding argo/workflows/kustomization.yaml).
     #[arg(long, short = 'C')]
     pub dir: Option<PathBuf>,

@@ -2,13 +2,13 @@
 //! (`argo/workflows` for a Pipeline, as a resource; `argo/events` for a Team, as a generator),
 //! editing that file's text so its comments survive. The spec is checked by the function's own
 //! validator, beside the specs already in the tree, so `add` refuses exactly what the function
-//! would, with the same messages.
+//! would, with the same messages (a missing image also names the flags that set it).
 
 use super::{Failure, Outcome, say};
 use crate::gitops::{EVENTS_KUSTOMIZATION, WORKFLOWS_KUSTOMIZATION, display, files, kustomization, scaffold, tree};
-use crate::krm::{Object, to_yaml};
+use crate::krm::{Limits, Object, parse_objects, to_yaml};
 use crate::spec::{API_VERSION, Kind};
-use crate::validate::{self, is_pipewright};
+use crate::validate::{self, DEFAULT_NAMESPACE, is_pipewright};
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 
@@ -27,6 +27,8 @@ pub struct PipelineRequest {
     pub toolchain: String,
     /// `spec.image`, when given.
     pub image: Option<String>,
+    /// Writes `spec.steps.build-image: false`: the pipeline publishes no image.
+    pub no_build_image: bool,
 }
 
 impl PipelineRequest {
@@ -42,6 +44,9 @@ impl PipelineRequest {
         spec.insert("toolchain".into(), Value::String(self.toolchain.clone()));
         if let Some(image) = &self.image {
             spec.insert("image".into(), Value::String(image.clone()));
+        }
+        if self.no_build_image {
+            spec.insert("steps".into(), json!({"build-image": false}));
         }
         Object::new(json!({"apiVersion": API_VERSION, "kind": Kind::Pipeline.as_str(), "metadata": metadata, "spec": spec}))
     }
@@ -114,13 +119,16 @@ impl TeamRequest {
 /// Validates the request beside the tree's specs, then writes the spec and lists it as a resource.
 pub fn pipeline(request: &PipelineRequest, out: &mut dyn std::io::Write) -> Outcome {
     let target = Target { kustomization: WORKFLOWS_KUSTOMIZATION, field: "resources", dir: "pipelines", kind: Kind::Pipeline };
-    add(&request.root, &target, &request.name, &request.object(), out)
+    // The validator names the spec field; on the command line, the flags are what to change.
+    let hint = (request.image.is_none() && !request.no_build_image)
+        .then_some(("spec.image", " (with `pipewright add pipeline`: pass --image REPO, or --no-build-image)"));
+    add(&request.root, &target, &request.object(), hint, out)
 }
 
 /// Validates the request beside the tree's specs, then writes the spec and lists it as a generator.
 pub fn team(request: &TeamRequest, out: &mut dyn std::io::Write) -> Outcome {
     let target = Target { kustomization: EVENTS_KUSTOMIZATION, field: "generators", dir: "teams", kind: Kind::Team };
-    add(&request.root, &target, &request.name, &request.object(), out)
+    add(&request.root, &target, &request.object(), None, out)
 }
 
 /// Where a kind's specs go: the kustomization that lists them (relative to the repo root), the
@@ -132,8 +140,12 @@ struct Target {
     kind: Kind,
 }
 
-/// Checks `object`, writes it to `<dir>/<name>.yaml` beside the target kustomization, and lists it there.
-fn add(root: &Path, target: &Target, name: &str, object: &Object, out: &mut dyn std::io::Write) -> Outcome {
+/// A hint appended to the validator's message for one field: (field path, text).
+type Hint = Option<(&'static str, &'static str)>;
+
+/// Checks `object`, writes it beside the target kustomization (see `entry`), and lists it there
+/// unless it is listed already.
+fn add(root: &Path, target: &Target, object: &Object, hint: Hint, out: &mut dyn std::io::Write) -> Outcome {
     let kustomization_path = root.join(target.kustomization);
     let kustomization_text = std::fs::read_to_string(&kustomization_path).map_err(|e| {
         Failure::one(format!(
@@ -141,42 +153,102 @@ fn add(root: &Path, target: &Target, name: &str, object: &Object, out: &mut dyn 
             display(&kustomization_path)
         ))
     })?;
-    check(object, root)?;
+    check(object, root, hint)?;
 
-    let entry = format!("{}/{name}.yaml", target.dir);
-    let base = target.kustomization.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let relative = format!("{base}/{entry}");
-    let spec_path = root.join(&relative);
-    if spec_path.exists() {
-        return Err(Failure::one(format!("{}: already exists: choose another name, or edit that file", display(&spec_path))));
-    }
-    let edited = kustomization::add_entry(&kustomization_text, target.field, &entry)
-        .map_err(|e| Failure::one(format!("{}: {e}", display(&kustomization_path))))?;
+    let base = root.join(target.kustomization.rsplit_once('/').map_or("", |(dir, _)| dir));
+    let entry = entry(&base, target, object)?;
+    let spec_path = base.join(&entry);
+    let relative = format!("{}/{entry}", target.kustomization.rsplit_once('/').map_or("", |(dir, _)| dir));
+    let in_kustomization = |e: String| Failure::one(format!("{}: {e}", display(&kustomization_path)));
+    let listed = kustomization::lists(&kustomization_text, target.field, &entry).map_err(in_kustomization)?;
+    let edited =
+        if listed { None } else { Some(kustomization::add_entry(&kustomization_text, target.field, &entry).map_err(in_kustomization)?) };
     let text = format!("{}{}", scaffold::schema_line(target.kind, &relative), to_yaml(&object.0));
     files::write_atomic(&spec_path, text.as_bytes(), None)
         .map_err(|e| Failure::one(format!("{}: cannot be written: {e}", display(&spec_path))))?;
-    if let Err(e) = files::write_atomic(&kustomization_path, edited.as_bytes(), None) {
+    if let Some(edited) = &edited
+        && let Err(e) = files::write_atomic(&kustomization_path, edited.as_bytes(), None)
+    {
         let _ = std::fs::remove_file(&spec_path);
         return Err(Failure::one(format!("{}: cannot be written: {e}", display(&kustomization_path))));
     }
     say(out, format!("created   {}", display(&spec_path)))?;
-    say(out, format!("updated   {} ({}: + {entry})", display(&kustomization_path), target.field))
+    match edited {
+        Some(_) => say(out, format!("updated   {} ({}: + {entry})", display(&kustomization_path), target.field)),
+        None => say(out, format!("unchanged {} ({} already lists {entry})", display(&kustomization_path), target.field)),
+    }
 }
 
-/// Runs the function's validator on the new spec together with the specs already listed, and
+/// The spec's file, relative to the target kustomization: `<dir>/<name>.yaml`, or, when that
+/// file holds a spec of the same kind and name in another namespace, `<dir>/<namespace>/<name>.yaml`.
+/// The name and namespace have passed the validator (DNS labels), so they are safe in a path.
+fn entry(base: &Path, target: &Target, object: &Object) -> Result<String, Failure> {
+    let name = object.name();
+    let flat = format!("{}/{name}.yaml", target.dir);
+    if !base.join(&flat).exists() {
+        return Ok(flat);
+    }
+    let namespace = object.namespace().unwrap_or(DEFAULT_NAMESPACE);
+    let theirs =
+        std::fs::read(base.join(&flat)).ok().and_then(|bytes| parse_objects(&bytes, &Limits::default()).ok()).and_then(|objects| {
+            match objects.as_slice() {
+                [one] if is_pipewright(one) && one.kind() == target.kind.as_str() && one.name() == name => {
+                    Some(one.namespace().unwrap_or(DEFAULT_NAMESPACE).to_owned())
+                }
+                _ => None,
+            }
+        });
+    let taken = |path: &str| Failure::one(format!("{}: already exists: choose another name, or edit that file", display(&base.join(path))));
+    match theirs {
+        Some(theirs) if theirs != namespace => {
+            let nested = format!("{}/{namespace}/{name}.yaml", target.dir);
+            if base.join(&nested).exists() { Err(taken(&nested)) } else { Ok(nested) }
+        }
+        _ => Err(taken(&flat)),
+    }
+}
+
+/// Runs the function's validator on the new spec together with the specs in the tree, and
 /// keeps the problems of the new one: its own mistakes, and a name that is already taken.
-fn check(object: &Object, root: &Path) -> Outcome {
-    // The whole argo/ tree: a name is taken wherever in the build its spec is listed.
-    let existing = tree::collect(&root.join(crate::gitops::ARGO_DIR), tree::Strictness::Lenient).unwrap_or_default();
+/// A tree file that exists but cannot be read may hold the name, so it stops the add.
+fn check(object: &Object, root: &Path, hint: Hint) -> Outcome {
+    // The whole argo/ tree: a name is taken wherever in the build its spec is listed. Without
+    // argo/kustomization.yaml, the two kustomizations `add` edits.
+    let argo = root.join(crate::gitops::ARGO_DIR);
+    let dirs: Vec<PathBuf> = if tree::kustomization_file(&argo).is_some() {
+        vec![argo]
+    } else {
+        [WORKFLOWS_KUSTOMIZATION, EVENTS_KUSTOMIZATION]
+            .iter()
+            .filter_map(|k| root.join(k).parent().map(Path::to_path_buf))
+            .filter(|d| tree::kustomization_file(d).is_some())
+            .collect()
+    };
+    let (mut existing, mut unreadable) = (Vec::new(), Vec::new());
+    for dir in dirs {
+        match tree::collect(&dir, tree::Strictness::Lenient) {
+            Ok(objects) => existing.extend(objects),
+            Err(errors) => unreadable.extend(errors),
+        }
+    }
+    let id = object.reference();
+    if !unreadable.is_empty() {
+        unreadable.push(format!(
+            "{id}: cannot tell whether the name is taken while the tree has files that cannot be read (above): fix them, then run add again"
+        ));
+        return Err(Failure::input(unreadable));
+    }
     let mut specs: Vec<&Object> = existing.iter().filter(|o| is_pipewright(o)).collect();
     specs.push(object);
     let validated = validate::validate(&specs);
-    let id = object.reference();
     let lines: Vec<String> = validated
         .results
         .iter()
         .filter(|r| r.resource_ref.as_ref() == Some(&id) && r.severity == crate::krm::Severity::Error)
-        .map(|r| r.to_line())
+        .map(|r| match hint {
+            Some((field, text)) if r.field.as_ref().is_some_and(|f| f.path == field) => format!("{}{text}", r.to_line()),
+            _ => r.to_line(),
+        })
         .collect();
     if lines.is_empty() { Ok(()) } else { Err(Failure { code: super::exit::INPUT, lines }) }
 }

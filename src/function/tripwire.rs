@@ -5,8 +5,8 @@
 //! Why this object: its apiVersion is the core group `v1`, which no CustomResourceDefinition
 //! can extend (a CRD's group must be non-empty), and `v1` serves no kind of this name. So
 //! `kubectl apply`, server-side apply and Argo CD's dry run all fail with
-//! `no matches for kind "PipewrightDidNotRun" in version "v1"`, on every cluster, rather than
-//! syncing a set of objects that silently lacks every pipeline.
+//! `no matches for kind "PipewrightDidNotRun" in version "v1"`, on every cluster. Argo CD's
+//! dry run stops the whole sync; `kubectl apply` still applies the stream's other objects.
 
 use crate::krm::Object;
 
@@ -24,8 +24,8 @@ pub const FILE: &str = "\
 # kustomize skips exec functions unless run with `--enable-alpha-plugins --enable-exec`, and then
 # exits 0 with no pipelines in its output. pipewright removes this object whenever it runs; if it
 # did not run, the object stays in the output and every API server rejects it (the core group `v1`
-# serves no such kind, and no CRD can add one), so `kubectl apply` and Argo CD's sync fail loudly
-# instead of applying a set with no pipelines.
+# serves no such kind, and no CRD can add one): Argo CD's sync fails before applying anything, and
+# `kubectl apply` exits 1 (though it applies the other objects: check a build before applying it).
 apiVersion: v1
 kind: PipewrightDidNotRun
 metadata:

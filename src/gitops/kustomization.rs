@@ -1,7 +1,58 @@
 //! Edits a kustomization's text in place: adds an entry to a top-level list (`resources:`,
-//! `generators:`) and
-//! keeps every other byte (entries, comments, blank lines, key order) as it was. A YAML round
-//! trip would drop the comments that teams keep in these files.
+//! `generators:`) and keeps every other byte (entries, comments, blank lines, key order) as it
+//! was. A YAML round trip would drop the comments that teams keep in these files. Also reads
+//! which entries a kustomization lists, so that edits never add one twice or drop one.
+
+use crate::krm::{Limits, parse_value};
+use serde_json::Value;
+
+/// The lists of a kustomization that hold paths, in the order `init` and `add` edit them.
+pub const LISTS: [&str; 3] = ["resources", "generators", "transformers"];
+
+/// The path entries of the top-level list `field`, as written (an absent or null list has none;
+/// entries that are not strings, such as inline configs, are skipped).
+pub fn entries(text: &str, field: &str) -> Result<Vec<String>, String> {
+    let value = parse_value(text.as_bytes(), &Limits::default()).map_err(|e| format!("cannot be read: {e}"))?;
+    match value {
+        Value::Null => Ok(Vec::new()),
+        Value::Object(map) => match map.get(field) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => Ok(items.iter().filter_map(Value::as_str).map(str::to_owned).collect()),
+            Some(_) => Err(format!("its `{field}:` is not a list of paths")),
+        },
+        _ => Err("is not a mapping: expected a Kustomization".into()),
+    }
+}
+
+/// Whether `field` in `text` already lists `entry` (`./a.yaml` and `a.yaml` are the same entry,
+/// as are `dir` and `dir/`).
+pub fn lists(text: &str, field: &str, entry: &str) -> Result<bool, String> {
+    Ok(entries(text, field)?.iter().any(|e| same_entry(e, entry)))
+}
+
+/// The entries of `scaffold` that `text` lacks, as (list, entry) pairs in the scaffold's order.
+pub fn missing(text: &str, scaffold: &str) -> Result<Vec<(&'static str, String)>, String> {
+    let mut out = Vec::new();
+    for field in LISTS {
+        let have = entries(text, field)?;
+        for entry in entries(scaffold, field)? {
+            if !have.iter().any(|h| same_entry(h, &entry)) {
+                out.push((field, entry));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `text` with `entries` added, each after the last entry of its list (see `add_entry`).
+pub fn add_entries(text: &str, entries: &[(&str, String)]) -> Result<String, String> {
+    entries.iter().try_fold(text.to_owned(), |text, (field, entry)| add_entry(&text, field, entry))
+}
+
+fn same_entry(a: &str, b: &str) -> bool {
+    let normal = |s: &str| s.trim().trim_start_matches("./").trim_end_matches('/').to_owned();
+    normal(a) == normal(b)
+}
 
 /// Adds `entry` to the top-level list `field` (such as `resources`), after its last entry.
 ///
@@ -121,6 +172,24 @@ mod tests {
             "resources:\n  - a.yaml\n  # only a comment\nkind: K\n"
         );
         assert!(add_resource("resources: &r\n", "a.yaml").is_err());
+    }
+
+    #[test]
+    fn finds_listed_and_missing_entries() {
+        let scaffold = "resources:\n  - guard.yaml\ntransformers:\n  - platform.yaml\n";
+        let text = "# mine\nresources:\n  - ./guard.yaml\n  - pipelines/a.yaml # a\n";
+        assert!(super::lists(text, "resources", "pipelines/a.yaml").unwrap());
+        assert!(super::lists(text, "resources", "guard.yaml").unwrap());
+        assert!(!super::lists(text, "generators", "guard.yaml").unwrap());
+        let missing = super::missing(text, scaffold).unwrap();
+        assert_eq!(missing, [("transformers", "platform.yaml".to_owned())]);
+        assert_eq!(
+            super::add_entries(text, &missing).unwrap(),
+            "# mine\nresources:\n  - ./guard.yaml\n  - pipelines/a.yaml # a\ntransformers:\n  - platform.yaml\n"
+        );
+        assert!(super::missing(scaffold, scaffold).unwrap().is_empty());
+        assert!(super::missing("resources: 3\n", scaffold).is_err());
+        assert!(super::missing("- a\n", scaffold).is_err());
     }
 
     #[test]

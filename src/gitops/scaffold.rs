@@ -98,8 +98,10 @@ kustomize build --enable-alpha-plugins --enable-exec argo/
 
 `guard.yaml` is a tripwire: pipewright removes it from the build. If kustomize runs without
 `--enable-exec`, it skips pipewright silently, and the tripwire stays in the output, where every
-API server rejects it (kind `PipewrightDidNotRun` in the core group `v1`), so nothing is applied
-without its pipelines. Keep it.
+API server rejects it (kind `PipewrightDidNotRun` in the core group `v1`). Argo CD's sync then
+fails before applying anything; `kubectl apply` exits 1 but still applies the other objects, so
+check a build for the tripwire before applying it. Keep it, and point Argo CD at `argo/` (an
+Application on `argo/events` alone is not guarded).
 ";
 
 const EVENTS_README: &str = "\

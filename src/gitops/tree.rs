@@ -21,7 +21,9 @@ const SUPPORTED: [&str; 6] = ["apiVersion", "kind", "metadata", "resources", "ge
 pub enum Strictness {
     /// Every kustomization field must be one `collect` reproduces (for `render`).
     Exact,
-    /// Collect what can be collected and skip the rest (for `add`, which only looks for names).
+    /// Skip what cannot hide an object: unsupported fields, remote and inline entries, listed
+    /// paths that do not exist, a directory included twice (for `add`, which only looks for
+    /// names). A file that exists but cannot be read is still an error: it may hold the name.
     Lenient,
 }
 
@@ -56,12 +58,16 @@ impl Walk {
 
     fn kustomization(&mut self, dir: &Path) {
         let Some(file) = kustomization_file(dir) else {
-            self.error(dir, "has no kustomization.yaml: a directory entry must be a kustomization");
+            if self.exact() {
+                self.error(dir, "has no kustomization.yaml: a directory entry must be a kustomization");
+            }
             return;
         };
         let canonical = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         if !self.visited.insert(canonical) {
-            self.error(&file, "is included twice (or in a cycle): kustomize would reject it too");
+            if self.exact() {
+                self.error(&file, "is included twice (or in a cycle): kustomize would reject it too");
+            }
             return;
         }
         let value = match std::fs::read(&file)
@@ -115,6 +121,7 @@ impl Walk {
             return self.kustomization(&path);
         }
         let objects = match std::fs::read(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.exact() => Vec::new(),
             Err(e) => return self.error(file, format!("{field} entry {entry:?} cannot be read: {e}")),
             Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Vec::new(),
             Ok(bytes) => match parse_objects(&bytes, &Limits::default()) {

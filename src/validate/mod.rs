@@ -20,6 +20,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+pub use pipeline::DEFAULT_NAMESPACE;
 pub use suggest::nearest;
 
 /// A dotted field path, as KRM results write it: `spec.steps.test.command[0]`.

@@ -130,13 +130,146 @@ fn add_refuses_an_existing_name_and_leaves_the_tree_alone() {
         again.stderr,
         "pipewright: error: Pipeline/team-a/api: metadata.name: Pipeline/team-a/api is declared twice: each namespace and name may appear only once\n"
     );
-    let other_namespace = add(dir.path(), "api", "team-b", "go");
-    assert_eq!(other_namespace.code, 1);
+    assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
+    // A file that is not that spec, in the way of the new one.
+    std::fs::write(dir.path().join("argo/workflows/pipelines/web.yaml"), "# notes\n").unwrap();
+    let blocked = add(dir.path(), "web", "team-a", "go");
+    assert_eq!(blocked.code, 1);
     assert_eq!(
-        other_namespace.stderr,
-        "pipewright: error: argo/workflows/pipelines/api.yaml: already exists: choose another name, or edit that file\n"
+        blocked.stderr,
+        "pipewright: error: argo/workflows/pipelines/web.yaml: already exists: choose another name, or edit that file\n"
+    );
+}
+
+#[test]
+fn add_puts_a_name_taken_in_another_namespace_under_that_namespace() {
+    let dir = initialized();
+    ok(add(dir.path(), "api", "team-a", "node"));
+    let other = ok(add(dir.path(), "api", "team-b", "go"));
+    assert_eq!(
+        other.stdout,
+        "created   argo/workflows/pipelines/team-b/api.yaml\nupdated   argo/workflows/kustomization.yaml (resources: + pipelines/team-b/api.yaml)\n"
+    );
+    let spec = std::fs::read_to_string(dir.path().join("argo/workflows/pipelines/team-b/api.yaml")).unwrap();
+    assert!(spec.starts_with("# yaml-language-server: $schema=../../../.schemas/pipeline.json\n"), "{spec}");
+    assert!(spec.contains("  namespace: team-b\n"), "{spec}");
+    // The same namespace again is a duplicate, whichever file holds it.
+    let before = read_tree(dir.path());
+    let again = add(dir.path(), "api", "team-b", "go");
+    assert_eq!(
+        again.stderr,
+        "pipewright: error: Pipeline/team-b/api: metadata.name: Pipeline/team-b/api is declared twice: each namespace and name may appear only once\n"
     );
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
+    // Teams follow the same rule.
+    ok(add_team(dir.path(), "payments", "team-payments", "payments-devs"));
+    let run = ok(pipewright(&["add", "team", "payments", "--namespace", "team-other", "--group", "x"], dir.path()));
+    assert!(run.stdout.starts_with("created   argo/events/teams/team-other/payments.yaml\n"), "{}", run.stdout);
+}
+
+#[test]
+fn add_does_not_list_a_file_twice() {
+    let dir = initialized();
+    let kustomization = dir.path().join("argo/workflows/kustomization.yaml");
+    let text = std::fs::read_to_string(&kustomization).unwrap().replace("  - guard.yaml\n", "  - guard.yaml\n  - ./pipelines/api.yaml\n");
+    std::fs::write(&kustomization, &text).unwrap();
+    let run = ok(add(dir.path(), "api", "team-a", "node"));
+    assert_eq!(
+        run.stdout,
+        "created   argo/workflows/pipelines/api.yaml\nunchanged argo/workflows/kustomization.yaml (resources already lists pipelines/api.yaml)\n"
+    );
+    assert_eq!(std::fs::read_to_string(&kustomization).unwrap(), text);
+}
+
+#[test]
+fn add_refuses_while_a_tree_file_cannot_be_read() {
+    // A file add cannot read may hold the name: the duplicate check must not be skipped.
+    let dir = initialized();
+    std::fs::write(dir.path().join("argo/events/broken.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n").unwrap();
+    let events = dir.path().join("argo/events/kustomization.yaml");
+    std::fs::write(&events, std::fs::read_to_string(&events).unwrap().replace("resources: []", "resources:\n  - broken.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("argo/workflows/hand.yaml"),
+        "apiVersion: pipewright.dev/v1alpha1\nkind: Pipeline\nmetadata: {name: web, namespace: team-a}\nspec: {repo: https://github.com/acme/web.git, toolchain: node, image: registry.acme.io/web}\n",
+    )
+    .unwrap();
+    let workflows = dir.path().join("argo/workflows/kustomization.yaml");
+    std::fs::write(&workflows, std::fs::read_to_string(&workflows).unwrap().replace("  - guard.yaml\n", "  - guard.yaml\n  - hand.yaml\n"))
+        .unwrap();
+    let before = read_tree(dir.path());
+    let run = add(dir.path(), "web", "team-a", "node");
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert!(lines[0].starts_with("pipewright: error: argo/events/broken.yaml: cannot be read: "), "{}", run.stderr);
+    assert_eq!(
+        lines[1],
+        "pipewright: error: Pipeline/team-a/web: cannot tell whether the name is taken while the tree has files that cannot be read (above): fix them, then run add again"
+    );
+    assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
+    // Once the file reads, the duplicate is caught.
+    std::fs::write(dir.path().join("argo/events/broken.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n").unwrap();
+    let run = add(dir.path(), "web", "team-a", "node");
+    assert!(run.stderr.contains("Pipeline/team-a/web is declared twice"), "{}", run.stderr);
+}
+
+#[test]
+fn add_pipeline_without_an_image_switches_the_build_off() {
+    let dir = initialized();
+    let args = ["add", "pipeline", "lib", "--namespace", "team-a", "--repo", "https://github.com/acme/lib.git", "--toolchain", "go"];
+    let without = pipewright(&args, dir.path());
+    assert_eq!(without.code, 1);
+    assert!(without.stderr.ends_with("(with `pipewright add pipeline`: pass --image REPO, or --no-build-image)\n"), "{}", without.stderr);
+    let run = ok(pipewright(&[&args[..], &["--no-build-image"]].concat(), dir.path()));
+    assert!(run.stdout.starts_with("created   argo/workflows/pipelines/lib.yaml\n"), "{}", run.stdout);
+    let spec: serde_json::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(dir.path().join("argo/workflows/pipelines/lib.yaml")).unwrap()).unwrap();
+    assert_eq!(spec["spec"]["steps"], serde_json::json!({"build-image": false}));
+    assert!(spec["spec"].get("image").is_none());
+    let both = pipewright(&[&args[..], &["--no-build-image", "--image", "registry.acme.io/lib"]].concat(), dir.path());
+    assert_eq!(both.code, 2, "{}", both.stderr);
+}
+
+#[test]
+fn init_force_keeps_what_add_listed() {
+    let dir = initialized();
+    ok(add(dir.path(), "payments-api", "team-payments", "node"));
+    ok(add_team(dir.path(), "payments", "team-payments", "payments-devs"));
+    let before = read_tree(dir.path());
+    let run = ok(pipewright(&["init", "--force"], dir.path()));
+    assert!(
+        run.stdout.contains("kept      argo/workflows/kustomization.yaml (lists every scaffold entry; your entries stay)\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(before, read_tree(dir.path()), "init --force changed a tree that has every scaffold file");
+    // A kustomization that lost a scaffold entry gets it back, and keeps the rest.
+    let workflows = dir.path().join("argo/workflows/kustomization.yaml");
+    let text = std::fs::read_to_string(&workflows).unwrap();
+    std::fs::write(&workflows, text.replace("  - guard.yaml\n", "")).unwrap();
+    let run = ok(pipewright(&["init"], dir.path()));
+    assert!(run.stdout.contains("kept      argo/workflows/kustomization.yaml (lacks the scaffold's entries resources: guard.yaml: --force adds them back, keeping yours)\n"), "{}", run.stdout);
+    let run = ok(pipewright(&["init", "--force"], dir.path()));
+    assert!(
+        run.stdout.contains("updated   argo/workflows/kustomization.yaml (resources: + guard.yaml; your entries and comments stay)\n"),
+        "{}",
+        run.stdout
+    );
+    let text = std::fs::read_to_string(&workflows).unwrap();
+    assert!(text.contains("  - pipelines/payments-api.yaml\n  - guard.yaml\n"), "{text}");
+    // The build still holds the pipeline and the team.
+    let build = support::run_in(&support::kustomize(), &["build", "--enable-alpha-plugins", "--enable-exec", "argo"], b"", dir.path());
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let ids: Vec<String> = support::documents(&build.stdout).iter().map(support::id).collect();
+    for wanted in [
+        "WorkflowTemplate/team-payments/payments-api",
+        "ServiceAccount/team-payments/payments-api",
+        "ServiceAccount/team-payments/payments.team",
+        "EventSource/team-payments/pipewright-git",
+    ] {
+        assert!(ids.contains(&wanted.to_owned()), "{wanted} is missing after init --force: {ids:?}");
+    }
+    assert!(!ids.iter().any(|i| i.starts_with("PipewrightDidNotRun/")), "{ids:?}");
 }
 
 /// `add team` with GitHub webhooks for one repository.
@@ -201,7 +334,12 @@ fn add_refuses_what_the_function_refuses_with_the_same_messages() {
         let run = pipewright(&args, dir.path());
         assert_eq!(run.code, 1, "add accepted {args:?}");
         assert!(!run.stderr.is_empty());
-        assert_eq!(run.stderr, function_errors(spec), "add and the function disagree on {args:?}");
+        let mut expected = function_errors(spec);
+        if image.is_none() {
+            // add names the flags that set the field.
+            expected = expected.replace("\n", " (with `pipewright add pipeline`: pass --image REPO, or --no-build-image)\n");
+        }
+        assert_eq!(run.stderr, expected, "add and the function disagree on {args:?}");
     }
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
 }
@@ -251,12 +389,6 @@ fn add_team_refuses_what_the_function_refuses_with_the_same_messages() {
         items.push(team(name, namespace, group));
         assert_eq!(run.stderr, function_errors_for(items), "add team and the function disagree on {name} {namespace} {group}");
     }
-    let elsewhere = pipewright(&["add", "team", "payments", "--namespace", "team-other", "--group", "x"], dir.path());
-    assert_eq!(elsewhere.code, 1);
-    assert_eq!(
-        elsewhere.stderr,
-        "pipewright: error: argo/events/teams/payments.yaml: already exists: choose another name, or edit that file\n"
-    );
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
 }
 

@@ -85,8 +85,11 @@ pub fn render(p: &Pipeline) -> Vec<Object> {
     })
 }
 
-/// The ClusterRole that reads the library: `get` and `list` on ClusterWorkflowTemplates, which
-/// are cluster-scoped, so no Role can grant it. The Platform emits it once.
+/// The ClusterRole that reads the library: `get`, `list` and `watch` on ClusterWorkflowTemplates,
+/// which are cluster-scoped, so no Role can grant it. The Platform emits it once. All three
+/// verbs are needed: the `argo` CLI (which Argo Events submits with) checks for each of them
+/// (`HasAccessToClusterWorkflowTemplates`) and, missing one, resolves no `clusterScope`
+/// templateRef at all.
 pub const LIBRARY_READER: &str = "pipewright-library-reader";
 
 /// The library-reader ClusterRole.
@@ -97,7 +100,7 @@ pub fn library_reader(origin: &Origin) -> Object {
         rules: Some(vec![PolicyRule {
             api_groups: Some(vec!["argoproj.io".into()]),
             resources: Some(vec!["clusterworkflowtemplates".into()]),
-            verbs: vec!["get".into(), "list".into()],
+            verbs: vec!["get".into(), "list".into(), "watch".into()],
             ..Default::default()
         }]),
         aggregation_rule: None,

@@ -17,10 +17,11 @@ fn cluster_scoped(o: &Value, at: &str, team: bool) -> Vec<String> {
     }
     match o["kind"].as_str() {
         Some("ClusterRole") => {
-            let expected =
-                serde_json::json!([{"apiGroups": ["argoproj.io"], "resources": ["clusterworkflowtemplates"], "verbs": ["get", "list"]}]);
+            let expected = serde_json::json!([{"apiGroups": ["argoproj.io"], "resources": ["clusterworkflowtemplates"], "verbs": ["get", "list", "watch"]}]);
             if o["metadata"]["name"] != "pipewright-library-reader" || o["rules"] != expected {
-                problems.push(format!("{at}: the only ClusterRole is the library reader, with get and list on clusterworkflowtemplates"));
+                problems.push(format!(
+                    "{at}: the only ClusterRole is the library reader, with get, list and watch on clusterworkflowtemplates"
+                ));
             }
         }
         _ => {

@@ -109,7 +109,8 @@ pub fn library_reader(origin: &Origin) -> Object {
 
 /// Binds the library-reader ClusterRole to one ServiceAccount: what a Sensor needs, because
 /// Argo Events submits with the `argo` CLI, which resolves every `templateRef` (and so reads
-/// the library's ClusterWorkflowTemplates) before it creates the Workflow.
+/// the library's ClusterWorkflowTemplates) before it creates the Workflow; and what an
+/// `operate` Team needs, because the Argo Server resubmits with the user's own credentials.
 pub fn library_reader_binding(origin: &Origin, account: &str, namespace: &str, labels: &[(&str, &str)]) -> Object {
     use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
     let name = format!("{LIBRARY_READER}.{namespace}.{account}");

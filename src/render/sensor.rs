@@ -57,6 +57,8 @@ struct Rule {
 
 enum Source {
     Key(&'static str),
+    /// A Go template over the payload. Argo Events decodes the payload's numbers as float64,
+    /// which Go prints as `1e+06` from a million on, so a number goes through sprig's `int64`.
     Template(&'static str),
 }
 
@@ -110,8 +112,8 @@ fn rules(p: &Pipeline) -> Vec<Rule> {
                         filter("body.object_attributes.iid", NUMBER.into()),
                         filter("body.object_attributes.last_commit.id", SHA.into()),
                     ],
-                    revision: Source::Template("refs/merge-requests/{{ .Input.body.object_attributes.iid }}/head"),
-                    concurrency_key: Source::Template("mr.{{ .Input.body.object_attributes.iid }}"),
+                    revision: Source::Template("refs/merge-requests/{{ .Input.body.object_attributes.iid | int64 }}/head"),
+                    concurrency_key: Source::Template("mr.{{ .Input.body.object_attributes.iid | int64 }}"),
                 }
             } else {
                 Rule {
@@ -125,8 +127,8 @@ fn rules(p: &Pipeline) -> Vec<Rule> {
                         filter("body.number", NUMBER.into()),
                         filter("body.pull_request.head.sha", SHA.into()),
                     ],
-                    revision: Source::Template("refs/pull/{{ .Input.body.number }}/head"),
-                    concurrency_key: Source::Template("pr.{{ .Input.body.number }}"),
+                    revision: Source::Template("refs/pull/{{ .Input.body.number | int64 }}/head"),
+                    concurrency_key: Source::Template("pr.{{ .Input.body.number | int64 }}"),
                 }
             });
         }

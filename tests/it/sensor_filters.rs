@@ -2,7 +2,9 @@
 //! Events does (each `string` value is an RE2 regex, all filters of a dependency must pass):
 //! legitimate pushes, tags and pull requests fire exactly one dependency, and hostile branch or
 //! tag names, other repositories, forks and deleted branches fire none. Whatever a firing
-//! dependency copies into a Workflow argument is then free of quotes, `{{` and `$(`.
+//! dependency copies into a Workflow argument is then free of quotes, `{{` and `$(`, and the
+//! arguments templated from the payload come out as Argo Events would print them (numbers of a
+//! million and more included).
 
 use super::support::{function, items};
 use serde_json::{Value, json};
@@ -58,6 +60,12 @@ fn push(reference: &str, repo: &str) -> Value {
 fn pull_request(head_repo: &str, number: Value) -> Value {
     json!({"body": {"action": "synchronize", "number": number, "repository": {"full_name": "acme/api"},
         "pull_request": {"head": {"sha": "0123456789abcdef0123456789abcdef01234567", "repo": {"full_name": head_repo}}}}})
+}
+
+fn gitlab_merge_request(iid: Value) -> Value {
+    json!({"body": {"object_kind": "merge_request", "project": {"path_with_namespace": "acme/api"},
+        "object_attributes": {"action": "update", "iid": iid, "source": {"path_with_namespace": "acme/api"},
+            "last_commit": {"id": "0123456789abcdef0123456789abcdef01234567"}}}})
 }
 
 fn gitlab_push(reference: &str) -> Value {
@@ -132,4 +140,90 @@ fn arguments_taken_from_events_are_inert() {
             }
         }
     }
+}
+
+/// A JSON number as Go's `{{ }}` prints it: Argo Events decodes payload numbers as float64, and
+/// `%v` of a float64 switches to an exponent from 1e6 on (`1e+06`, `1.234567e+06`).
+fn go_float(n: f64) -> String {
+    if n.fract() != 0.0 || n.abs() < 1e6 {
+        return n.to_string();
+    }
+    let digits = format!("{}", n.abs() as u64);
+    let mantissa = digits.trim_end_matches('0');
+    let (head, tail) = mantissa.split_at(1);
+    let sign = if n < 0.0 { "-" } else { "" };
+    let dot = if tail.is_empty() { String::new() } else { format!(".{tail}") };
+    format!("{sign}{head}{dot}e+{:02}", digits.len() - 1)
+}
+
+/// Evaluates a trigger parameter's `dataTemplate` the way Argo Events does, for the subset the
+/// Sensors use: `.Input.<path>` piped through sprig's `int64`, `trimPrefix` and `replace`.
+fn render_template(template: &str, input: &Value) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find("}}").expect("an unclosed action") + start;
+        let mut stages = rest[start + 2..end].split('|').map(str::trim);
+        let path = stages.next().unwrap().strip_prefix(".Input.").expect("an action reads .Input");
+        let found = lookup(input, path).unwrap_or_else(|| panic!("{path} is not in the payload"));
+        let mut value = match found {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => go_float(n.as_f64().unwrap()),
+            other => panic!("unexpected {other}"),
+        };
+        for stage in stages {
+            let words: Vec<&str> = stage.split(' ').collect();
+            let arg = |i: usize| words[i].trim_matches('"');
+            value = match words[0] {
+                "int64" => format!("{}", value.parse::<f64>().unwrap() as i64),
+                "trimPrefix" => value.strip_prefix(arg(1)).unwrap_or(&value).to_owned(),
+                "replace" => value.replace(arg(1), arg(2)),
+                other => panic!("the test does not know {other}"),
+            };
+        }
+        out.push_str(&value);
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `revision` and `concurrency_key` arguments a dependency's trigger submits for a payload.
+fn arguments(sensor: &Value, dependency: &str, payload: &Value) -> (String, String) {
+    let trigger = sensor["spec"]["triggers"].as_array().unwrap().iter().find(|t| t["template"]["name"] == dependency).unwrap();
+    let params = trigger["template"]["argoWorkflow"]["parameters"].as_array().unwrap();
+    let value = |dest: &str| {
+        let src = &params.iter().find(|p| p["dest"] == dest).unwrap()["src"];
+        match (src["dataKey"].as_str(), src["dataTemplate"].as_str()) {
+            (Some(key), _) => lookup(payload, key).unwrap().as_str().unwrap().to_owned(),
+            (_, Some(t)) => render_template(t, payload),
+            _ => panic!("a parameter with no source"),
+        }
+    };
+    (value("spec.arguments.parameters.0.value"), value("spec.arguments.parameters.2.value"))
+}
+
+#[test]
+fn go_prints_large_floats_with_an_exponent() {
+    assert_eq!(go_float(42.0), "42");
+    assert_eq!(go_float(999_999.0), "999999");
+    assert_eq!(go_float(1_000_000.0), "1e+06");
+    assert_eq!(go_float(1_234_567.0), "1.234567e+06");
+}
+
+/// Pull and merge request numbers of a million and more stay integers in the ref and the key.
+#[test]
+fn large_request_numbers_are_printed_as_integers() {
+    let s = sensor();
+    for n in [42, 1_000_000, 1_234_567] {
+        let pr = pull_request("acme/api", json!(n));
+        assert_eq!(fired(&s, &pr), ["pull-request"]);
+        assert_eq!(arguments(&s, "pull-request", &pr), (format!("refs/pull/{n}/head"), format!("pr.{n}")));
+        let mr = gitlab_merge_request(json!(n));
+        assert_eq!(fired(&s, &mr), ["gitlab-merge-request"]);
+        assert_eq!(arguments(&s, "gitlab-merge-request", &mr), (format!("refs/merge-requests/{n}/head"), format!("mr.{n}")));
+    }
+    let push = push("refs/heads/release/2.4", "acme/api");
+    assert_eq!(arguments(&s, "push", &push), ("refs/heads/release/2.4".to_owned(), "release.2.4".to_owned()));
 }

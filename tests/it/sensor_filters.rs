@@ -1,7 +1,8 @@
 //! Replays webhook payloads against the generated Sensors' filters, evaluated like Argo
 //! Events does (each `string` value is an RE2 regex, all filters of a dependency must pass):
-//! legitimate pushes, tags and pull requests fire exactly one dependency, and hostile branch or
-//! tag names, other repositories, forks and deleted branches fire none. Whatever a firing
+//! legitimate pushes, tags and pull requests (GitHub's, GitLab's, and Gitea's and Forgejo's
+//! GitHub-like ones) fire exactly one dependency, and hostile branch or tag names, other
+//! repositories, forks and deleted branches fire none. Whatever a firing
 //! dependency copies into a Workflow argument is then free of quotes, `{{` and `$(`, and the
 //! arguments templated from the payload come out as Argo Events would print them (numbers of a
 //! million and more included).
@@ -57,6 +58,14 @@ fn push(reference: &str, repo: &str) -> Value {
     json!({"body": {"ref": reference, "after": "0123456789abcdef0123456789abcdef01234567", "deleted": false, "repository": {"full_name": repo}}})
 }
 
+/// Gitea's and Forgejo's push payload: GitHub's shape without `deleted`.
+fn gitea_push(reference: &str, after: &str) -> Value {
+    json!({"body": {"ref": reference, "before": ZERO, "after": after, "compare_url": "", "repository": {"full_name": "acme/api"}}})
+}
+
+const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
+const ZERO: &str = "0000000000000000000000000000000000000000";
+
 fn pull_request(head_repo: &str, number: Value) -> Value {
     json!({"body": {"action": "synchronize", "number": number, "repository": {"full_name": "acme/api"},
         "pull_request": {"head": {"sha": "0123456789abcdef0123456789abcdef01234567", "repo": {"full_name": head_repo}}}}})
@@ -81,6 +90,28 @@ fn legitimate_events_fire_exactly_one_dependency() {
     assert_eq!(fired(&s, &push("refs/tags/1.2.3-rc.1", "acme/api")), ["tag"]);
     assert_eq!(fired(&s, &pull_request("acme/api", json!(42))), ["pull-request"]);
     assert_eq!(fired(&s, &gitlab_push("refs/heads/main")), ["gitlab-push"]);
+    assert_eq!(fired(&s, &gitlab_merge_request(json!(7))), ["gitlab-merge-request"]);
+}
+
+/// Gitea and Forgejo send GitHub's shapes through the generic webhook, with no `deleted` field
+/// and `synchronized` for a pull request's new commits.
+#[test]
+fn gitea_and_forgejo_events_fire_the_github_dependencies() {
+    let s = sensor();
+    assert_eq!(fired(&s, &gitea_push("refs/heads/main", SHA)), ["push"]);
+    assert_eq!(fired(&s, &gitea_push("refs/tags/v1.2.3", SHA)), ["tag"]);
+    for action in ["opened", "reopened", "synchronized"] {
+        let mut pr = pull_request("acme/api", json!(42));
+        pr["body"]["action"] = json!(action);
+        assert_eq!(fired(&s, &pr), ["pull-request"], "{action}");
+    }
+    for action in ["closed", "edited", "synchronizedd", "label_updated"] {
+        let mut pr = pull_request("acme/api", json!(42));
+        pr["body"]["action"] = json!(action);
+        assert!(fired(&s, &pr).is_empty(), "{action} fired");
+    }
+    assert!(fired(&s, &gitea_push("refs/heads/main", ZERO)).is_empty(), "a deleted Gitea branch fired");
+    assert!(fired(&s, &gitea_push("refs/tags/v1.2.3", ZERO)).is_empty(), "a deleted Gitea tag fired");
 }
 
 #[test]
@@ -105,9 +136,17 @@ fn hostile_or_foreign_events_fire_nothing() {
     }
     assert!(fired(&s, &push("refs/heads/main", "acme/api-fork")).is_empty(), "another repository fired");
     assert!(fired(&s, &push("refs/heads/main", "evil/acme/api")).is_empty(), "a lookalike repository fired");
-    let mut deleted = push("refs/heads/main", "acme/api");
-    deleted["body"]["deleted"] = json!(true);
-    assert!(fired(&s, &deleted).is_empty(), "a deleted branch fired");
+    for reference in ["refs/heads/main", "refs/tags/v1.2.3"] {
+        // GitHub's deletion: the zero SHA, and `deleted: true`.
+        let mut deleted = push(reference, "acme/api");
+        deleted["body"]["deleted"] = json!(true);
+        deleted["body"]["after"] = json!(ZERO);
+        assert!(fired(&s, &deleted).is_empty(), "deleting {reference} fired");
+        let mut deleted = gitlab_push(reference);
+        deleted["body"]["checkout_sha"] = Value::Null;
+        deleted["body"]["after"] = json!(ZERO);
+        assert!(fired(&s, &deleted).is_empty(), "deleting {reference} on GitLab fired");
+    }
     assert!(fired(&s, &pull_request("mallory/api", json!(42))).is_empty(), "a fork's pull request fired");
     assert!(fired(&s, &pull_request("acme/api", json!("1}}{{x"))).is_empty(), "a forged PR number fired");
 }

@@ -15,12 +15,13 @@ fn secret(s: &SecretKeyRef) -> Value {
     json!({"name": s.name.as_str(), "key": s.key})
 }
 
-fn webhook(url: Option<&str>) -> Value {
+fn webhook(url: Option<&str>, auth_secret: Option<&SecretKeyRef>) -> Value {
     serde_json::to_value(ae::Webhook {
         endpoint: ENDPOINT.into(),
         port: PORT.to_string(),
         method: "POST".into(),
         url: url.map(str::to_owned),
+        auth_secret: auth_secret.map(|s| ae::SecretKey { name: s.name.as_str().into(), key: s.key.clone() }),
     })
     .unwrap_or(Value::Null)
 }
@@ -53,7 +54,7 @@ fn event_source_spec(events: &Events) -> ae::EventSourceSpec {
         Events::Github { webhook_secret, repositories } => {
             spec.github = one(json!({
                 "repositories": github_repositories(repositories),
-                "webhook": webhook(None),
+                "webhook": webhook(None, None),
                 "events": ["push", "pull_request"],
                 "webhookSecret": secret(webhook_secret),
                 "contentType": "json",
@@ -62,7 +63,7 @@ fn event_source_spec(events: &Events) -> ae::EventSourceSpec {
         Events::Gitlab { base_url, url, access_token, webhook_secret, projects } => {
             spec.gitlab = one(json!({
                 "projects": projects.iter().map(RepoPath::as_str).collect::<Vec<_>>(),
-                "webhook": webhook(Some(url)),
+                "webhook": webhook(Some(url), None),
                 "events": ["PushEvents", "TagPushEvents", "MergeRequestsEvents"],
                 "accessToken": secret(access_token),
                 "secretToken": secret(webhook_secret),
@@ -70,7 +71,7 @@ fn event_source_spec(events: &Events) -> ae::EventSourceSpec {
                 "gitlabBaseURL": base_url,
             }));
         }
-        Events::Webhook => spec.webhook = one(webhook(None)),
+        Events::Webhook { auth_secret } => spec.webhook = one(webhook(None, auth_secret.as_ref())),
     }
     spec
 }

@@ -13,10 +13,13 @@ use std::path::Path;
 
 /// Fields Argo Events defines that its examples in `../shared` do not show, each with the
 /// upstream place that documents it.
-const BEYOND_EXAMPLES: [&str; 1] = [
+const BEYOND_EXAMPLES: [&str; 2] = [
     // TriggerTemplate.conditions: argo-events examples/sensors/dependencies-conditions.yaml;
     // needed because one Sensor holds one trigger per dependency.
     "Sensor:spec.triggers[].template.conditions",
+    // WebhookContext.authSecret (a SecretKeySelector): argo-events
+    // docs/eventsources/webhook-authentication.md; the generic webhook's only authentication.
+    "EventSource:spec.webhook.*.authSecret",
 ];
 
 /// The field tree of the examples, per kind: `*` stands for a user-chosen map key.

@@ -11,6 +11,12 @@ use crate::model::{Events, RepoPath, SecretKeyRef, Team};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
+/// The EventBus's JetStream (NATS server) version: Argo Events' docs say never `latest` in a
+/// real deployment, and the version must be one the controller's `argo-events-controller-config`
+/// lists. 2.10.29 is the newest there in Argo Events v1.9.10 and v1.9.11 (the release the shared
+/// examples come from), and what its `latest` runs.
+pub const JETSTREAM_VERSION: &str = "2.10.29";
+
 fn secret(s: &SecretKeyRef) -> Value {
     json!({"name": s.name.as_str(), "key": s.key})
 }
@@ -85,7 +91,7 @@ pub fn render(team: &Team) -> Vec<Object> {
         api_version: argo::API_VERSION,
         kind: "EventBus",
         metadata: meta::object_meta(&team.origin, EVENT_BUS, namespace, &labels),
-        spec: json!({"jetstream": {"version": "latest"}}),
+        spec: json!({"jetstream": {"version": JETSTREAM_VERSION}}),
     };
     let source = ae::Object {
         api_version: argo::API_VERSION,

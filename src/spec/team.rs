@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 /// A team's access to its pipelines in the Argo UI. Namespaced: one per team namespace.
 /// Expands into the ServiceAccount that Argo Server SSO maps the team's groups to, its token
-/// Secret, a Role and a RoleBinding; with `events`, also the namespace's EventSource and EventBus.
+/// Secret, a Role and a RoleBinding (at `operate`, also a ClusterRoleBinding of the read-only
+/// library reader, which resubmit needs); with `events`, also the namespace's EventSource and EventBus.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(example = example_team())]

@@ -39,12 +39,20 @@ pub fn run() -> i32 {
     }
 }
 
-/// The usage rules clap cannot declare: the GitHub flags of `add team` need `--events github`.
+/// The usage rules clap cannot declare: the GitHub flags of `add team` need `--events github`,
+/// and the auth-secret flags `--events webhook`.
 fn check_usage(cli: Cli) -> Result<Cli, clap::Error> {
     if let Some(Command::Add(AddCommand::Team(args))) = &cli.command {
         let github_flags = args.webhook_secret_name.is_some() || args.webhook_secret_key.is_some() || !args.repositories.is_empty();
-        if github_flags && args.events != Some(EventsArg::Github) {
-            let message = "--webhook-secret-name, --webhook-secret-key and --repository go with `--events github` only";
+        let webhook_flags = args.auth_secret_name.is_some() || args.auth_secret_key.is_some();
+        let misplaced = if github_flags && args.events != Some(EventsArg::Github) {
+            Some("--webhook-secret-name, --webhook-secret-key and --repository go with `--events github` only")
+        } else if webhook_flags && args.events != Some(EventsArg::Webhook) {
+            Some("--auth-secret-name and --auth-secret-key go with `--events webhook` only")
+        } else {
+            None
+        };
+        if let Some(message) = misplaced {
             let mut command = Cli::command();
             command.build();
             let team = command.find_subcommand_mut("add").and_then(|add| add.find_subcommand_mut("team"));
@@ -109,7 +117,10 @@ fn add_team(args: AddTeamArgs) -> Result<commands::add::TeamRequest, Failure> {
                 secret_key: args.webhook_secret_key.unwrap_or_default(),
                 repositories: args.repositories,
             },
-            EventsArg::Webhook => TeamEventsRequest::Webhook,
+            EventsArg::Webhook => TeamEventsRequest::Webhook {
+                // clap requires both or neither.
+                auth_secret: args.auth_secret_name.zip(args.auth_secret_key),
+            },
         }),
     })
 }

@@ -116,6 +116,12 @@ pub struct AddTeamArgs {
     /// With --events github: a repository (owner/name) whose webhooks arrive here (repeat for several).
     #[arg(long = "repository", value_name = "OWNER/NAME", required_if_eq("events", "github"))]
     pub repositories: Vec<String>,
+    /// With --events webhook: the Secret holding the token every delivery must send as `Authorization: Bearer <token>` (strongly recommended).
+    #[arg(long, value_name = "SECRET", requires = "auth_secret_key")]
+    pub auth_secret_name: Option<String>,
+    /// With --events webhook: the key of that token in the Secret.
+    #[arg(long, value_name = "KEY", requires = "auth_secret_name")]
+    pub auth_secret_key: Option<String>,
     /// The repo root (default: the nearest directory, here or above, holding argo/workflows/kustomization.yaml).
     #[arg(long, short = 'C')]
     pub dir: Option<PathBuf>,
@@ -135,7 +141,7 @@ pub enum AccessArg {
 pub enum EventsArg {
     /// GitHub webhooks (needs --webhook-secret-name, --webhook-secret-key and --repository).
     Github,
-    /// A generic webhook for GitHub-compatible payloads (Gitea, Forgejo).
+    /// A generic webhook for GitHub-compatible payloads (Gitea, Forgejo); give it --auth-secret-name and --auth-secret-key.
     Webhook,
 }
 

@@ -75,6 +75,10 @@ pub struct Webhook {
     /// The public URL the provider calls (when the event source registers the hook).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// The Secret key holding the token a request must send as `Authorization: Bearer <token>`
+    /// (a generic webhook's only authentication).
+    #[serde(rename = "authSecret", skip_serializing_if = "Option::is_none")]
+    pub auth_secret: Option<SecretKey>,
 }
 
 /// A Sensor's spec.

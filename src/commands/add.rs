@@ -81,8 +81,11 @@ pub enum TeamEventsRequest {
         /// `repositories`.
         repositories: Vec<String>,
     },
-    /// `spec.events.webhook: {}`.
-    Webhook,
+    /// `spec.events.webhook`, with `authSecret` (name, key) when given.
+    Webhook {
+        /// `authSecret.name` and `authSecret.key`.
+        auth_secret: Option<(String, String)>,
+    },
 }
 
 /// The annotation that makes a Team file a kustomize generator running pipewright, as in the
@@ -99,8 +102,12 @@ impl TeamRequest {
         }
         match &self.events {
             None => {}
-            Some(TeamEventsRequest::Webhook) => {
-                spec.insert("events".into(), json!({"webhook": {}}));
+            Some(TeamEventsRequest::Webhook { auth_secret }) => {
+                let webhook = match auth_secret {
+                    Some((name, key)) => json!({"authSecret": {"name": name, "key": key}}),
+                    None => json!({}),
+                };
+                spec.insert("events".into(), json!({ "webhook": webhook }));
             }
             Some(TeamEventsRequest::Github { secret_name, secret_key, repositories }) => {
                 let github = json!({"webhookSecret": {"name": secret_name, "key": secret_key}, "repositories": repositories});

@@ -49,5 +49,8 @@ pub enum Events {
         projects: Vec<RepoPath>,
     },
     /// A generic webhook with GitHub-compatible payloads.
-    Webhook,
+    Webhook {
+        /// The bearer token every delivery must send, when set.
+        auth_secret: Option<SecretKeyRef>,
+    },
 }

@@ -11,16 +11,23 @@ use crate::model::{Events, RepoPath, SecretKeyRef, Team};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
+/// The EventBus's JetStream (NATS server) version: Argo Events' docs say never `latest` in a
+/// real deployment, and the version must be one the controller's `argo-events-controller-config`
+/// lists. 2.10.29 is the newest there in Argo Events v1.9.10 and v1.9.11 (the release the shared
+/// examples come from), and what its `latest` runs.
+pub const JETSTREAM_VERSION: &str = "2.10.29";
+
 fn secret(s: &SecretKeyRef) -> Value {
     json!({"name": s.name.as_str(), "key": s.key})
 }
 
-fn webhook(url: Option<&str>) -> Value {
+fn webhook(url: Option<&str>, auth_secret: Option<&SecretKeyRef>) -> Value {
     serde_json::to_value(ae::Webhook {
         endpoint: ENDPOINT.into(),
         port: PORT.to_string(),
         method: "POST".into(),
         url: url.map(str::to_owned),
+        auth_secret: auth_secret.map(|s| ae::SecretKey { name: s.name.as_str().into(), key: s.key.clone() }),
     })
     .unwrap_or(Value::Null)
 }
@@ -53,7 +60,7 @@ fn event_source_spec(events: &Events) -> ae::EventSourceSpec {
         Events::Github { webhook_secret, repositories } => {
             spec.github = one(json!({
                 "repositories": github_repositories(repositories),
-                "webhook": webhook(None),
+                "webhook": webhook(None, None),
                 "events": ["push", "pull_request"],
                 "webhookSecret": secret(webhook_secret),
                 "contentType": "json",
@@ -62,7 +69,7 @@ fn event_source_spec(events: &Events) -> ae::EventSourceSpec {
         Events::Gitlab { base_url, url, access_token, webhook_secret, projects } => {
             spec.gitlab = one(json!({
                 "projects": projects.iter().map(RepoPath::as_str).collect::<Vec<_>>(),
-                "webhook": webhook(Some(url)),
+                "webhook": webhook(Some(url), None),
                 "events": ["PushEvents", "TagPushEvents", "MergeRequestsEvents"],
                 "accessToken": secret(access_token),
                 "secretToken": secret(webhook_secret),
@@ -70,7 +77,7 @@ fn event_source_spec(events: &Events) -> ae::EventSourceSpec {
                 "gitlabBaseURL": base_url,
             }));
         }
-        Events::Webhook => spec.webhook = one(webhook(None)),
+        Events::Webhook { auth_secret } => spec.webhook = one(webhook(None, auth_secret.as_ref())),
     }
     spec
 }
@@ -84,7 +91,7 @@ pub fn render(team: &Team) -> Vec<Object> {
         api_version: argo::API_VERSION,
         kind: "EventBus",
         metadata: meta::object_meta(&team.origin, EVENT_BUS, namespace, &labels),
-        spec: json!({"jetstream": {"version": "latest"}}),
+        spec: json!({"jetstream": {"version": JETSTREAM_VERSION}}),
     };
     let source = ae::Object {
         api_version: argo::API_VERSION,

@@ -85,8 +85,11 @@ pub fn render(p: &Pipeline) -> Vec<Object> {
     })
 }
 
-/// The ClusterRole that reads the library: `get` and `list` on ClusterWorkflowTemplates, which
-/// are cluster-scoped, so no Role can grant it. The Platform emits it once.
+/// The ClusterRole that reads the library: `get`, `list` and `watch` on ClusterWorkflowTemplates,
+/// which are cluster-scoped, so no Role can grant it. The Platform emits it once. All three
+/// verbs are needed: the `argo` CLI (which Argo Events submits with) checks for each of them
+/// (`HasAccessToClusterWorkflowTemplates`) and, missing one, resolves no `clusterScope`
+/// templateRef at all.
 pub const LIBRARY_READER: &str = "pipewright-library-reader";
 
 /// The library-reader ClusterRole.
@@ -97,7 +100,7 @@ pub fn library_reader(origin: &Origin) -> Object {
         rules: Some(vec![PolicyRule {
             api_groups: Some(vec!["argoproj.io".into()]),
             resources: Some(vec!["clusterworkflowtemplates".into()]),
-            verbs: vec!["get".into(), "list".into()],
+            verbs: vec!["get".into(), "list".into(), "watch".into()],
             ..Default::default()
         }]),
         aggregation_rule: None,
@@ -106,7 +109,8 @@ pub fn library_reader(origin: &Origin) -> Object {
 
 /// Binds the library-reader ClusterRole to one ServiceAccount: what a Sensor needs, because
 /// Argo Events submits with the `argo` CLI, which resolves every `templateRef` (and so reads
-/// the library's ClusterWorkflowTemplates) before it creates the Workflow.
+/// the library's ClusterWorkflowTemplates) before it creates the Workflow; and what an
+/// `operate` Team needs, because the Argo Server resubmits with the user's own credentials.
 pub fn library_reader_binding(origin: &Origin, account: &str, namespace: &str, labels: &[(&str, &str)]) -> Object {
     use k8s_openapi::api::rbac::v1::ClusterRoleBinding;
     let name = format!("{LIBRARY_READER}.{namespace}.{account}");

@@ -3,8 +3,9 @@
 //! Workflow that references the pipeline's WorkflowTemplate, with arguments only.
 //!
 //! It does not know which provider the Team chose, so it carries one dependency per trigger
-//! and payload dialect: `github` (GitHub, and GitHub-compatible generic webhooks such as
-//! Gitea) and `gitlab`. Each dialect's filters only match its own payloads. Every payload
+//! and payload dialect: `github` (GitHub, and Gitea or Forgejo through the generic webhook,
+//! whose payloads differ from GitHub's only where the filters accept both) and `gitlab`. Each
+//! dialect's filters only match its own payloads. Every payload
 //! value that reaches a Workflow argument first passes a strict, anchored regex, so a hostile
 //! branch or tag name (quotes, `{{`, `$(`) never triggers a run.
 
@@ -20,6 +21,8 @@ use std::collections::BTreeMap;
 
 /// A full commit SHA.
 const SHA: &str = "^[0-9a-f]{40}$";
+/// A SHA that is not all zeros (with [`SHA`]: a commit, not the zero SHA of a deleted ref).
+const NOT_ZERO: &str = "^0*[1-9a-f][0-9a-f]*$";
 /// A pull or merge request number.
 const NUMBER: &str = "^[0-9]{1,10}$";
 /// A semver tag, with an optional leading `v` and pre-release; no build metadata (`+` is not
@@ -57,6 +60,8 @@ struct Rule {
 
 enum Source {
     Key(&'static str),
+    /// A Go template over the payload. Argo Events decodes the payload's numbers as float64,
+    /// which Go prints as `1e+06` from a million on, so a number goes through sprig's `int64`.
     Template(&'static str),
 }
 
@@ -72,9 +77,12 @@ fn rules(p: &Pipeline) -> Vec<Rule> {
         let push_filters = |ref_regex: String, object_kind: &str| {
             let mut f = vec![filter(repo_path, repo.clone()), filter("body.ref", ref_regex), pushed_sha.clone()];
             if gitlab {
+                // A deletion's checkout_sha is null, which the SHA filter refuses.
                 f.insert(0, kind(object_kind));
             } else {
-                f.push(ae::DataFilter { path: "body.deleted".into(), type_: "bool".into(), value: vec!["false".into()] });
+                // A deletion pushes the zero SHA. GitHub also sends `deleted: true`, but Gitea and
+                // Forgejo send no `deleted` field, and a filter on a missing field never passes.
+                f.push(filter("body.after", NOT_ZERO.into()));
             }
             f
         };
@@ -110,23 +118,24 @@ fn rules(p: &Pipeline) -> Vec<Rule> {
                         filter("body.object_attributes.iid", NUMBER.into()),
                         filter("body.object_attributes.last_commit.id", SHA.into()),
                     ],
-                    revision: Source::Template("refs/merge-requests/{{ .Input.body.object_attributes.iid }}/head"),
-                    concurrency_key: Source::Template("mr.{{ .Input.body.object_attributes.iid }}"),
+                    revision: Source::Template("refs/merge-requests/{{ .Input.body.object_attributes.iid | int64 }}/head"),
+                    concurrency_key: Source::Template("mr.{{ .Input.body.object_attributes.iid | int64 }}"),
                 }
             } else {
                 Rule {
                     dependency: "pull-request".into(),
                     event: event::PULL_REQUEST,
                     filters: vec![
-                        filter("body.action", "^(opened|reopened|synchronize)$".into()),
+                        // GitHub says `synchronize` for new commits, Gitea and Forgejo `synchronized`.
+                        filter("body.action", "^(opened|reopened|synchronized?)$".into()),
                         filter(repo_path, repo.clone()),
                         // Pull requests from forks run untrusted code: only same-repository ones run.
                         filter("body.pull_request.head.repo.full_name", repo.clone()),
                         filter("body.number", NUMBER.into()),
                         filter("body.pull_request.head.sha", SHA.into()),
                     ],
-                    revision: Source::Template("refs/pull/{{ .Input.body.number }}/head"),
-                    concurrency_key: Source::Template("pr.{{ .Input.body.number }}"),
+                    revision: Source::Template("refs/pull/{{ .Input.body.number | int64 }}/head"),
+                    concurrency_key: Source::Template("pr.{{ .Input.body.number | int64 }}"),
                 }
             });
         }

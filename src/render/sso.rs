@@ -1,6 +1,7 @@
 //! Team to Argo Server SSO access: the ServiceAccount that SSO maps the team's groups to
 //! (through the `rbac-rule` annotations), its token Secret, and a Role with exactly what the
-//! Argo UI needs at the team's access level.
+//! Argo UI needs at the team's access level; at `operate`, also a binding of the read-only
+//! library reader, which resubmit needs.
 
 use super::rbac::{self, Account, rule};
 use crate::krm::Object;
@@ -60,17 +61,29 @@ pub fn rules(team: &Team) -> Vec<PolicyRule> {
     rules
 }
 
-/// The ServiceAccount (carrying the SSO rule), its token Secret, the Role and the RoleBinding.
+/// The ServiceAccount (carrying the SSO rule), its token Secret, the Role and the RoleBinding;
+/// at `operate`, also the ClusterRoleBinding of the library reader to that ServiceAccount.
+///
+/// Resubmit needs it: the Argo Server submits the new Workflow with the user's own client,
+/// which validates it and so resolves every `clusterScope` templateRef, reading the library's
+/// ClusterWorkflowTemplates. They are cluster-scoped, so only a ClusterRoleBinding can grant
+/// that; the library reader reads nothing but them, and they hold no team's data.
 pub fn render(team: &Team) -> Vec<Object> {
     let name = object_name(team);
+    let namespace = team.namespace().as_str();
+    let labels = [("pipewright.dev/team", team.origin.name.as_str()), (ACCESS_LABEL, access(team))];
     let annotations = BTreeMap::from([(RBAC_RULE.to_owned(), rbac_rule(team)), (RBAC_RULE_PRECEDENCE.to_owned(), PRECEDENCE.to_owned())]);
-    rbac::account(Account {
+    let mut out = rbac::account(Account {
         origin: &team.origin,
         name: &name,
-        namespace: team.namespace().as_str(),
-        labels: &[("pipewright.dev/team", team.origin.name.as_str()), (ACCESS_LABEL, access(team))],
+        namespace,
+        labels: &labels,
         annotations,
         rules: rules(team),
         token_secret: true,
-    })
+    });
+    if team.access == Access::Operate {
+        out.push(rbac::library_reader_binding(&team.origin, &name, namespace, &labels));
+    }
+    out
 }

@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 /// A team's access to its pipelines in the Argo UI. Namespaced: one per team namespace.
 /// Expands into the ServiceAccount that Argo Server SSO maps the team's groups to, its token
-/// Secret, a Role and a RoleBinding; with `events`, also the namespace's EventSource and EventBus.
+/// Secret, a Role and a RoleBinding (at `operate`, also a ClusterRoleBinding of the read-only
+/// library reader, which resubmit needs); with `events`, also the namespace's EventSource and EventBus.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(example = example_team())]
@@ -80,8 +81,9 @@ pub struct TeamEvents {
     /// GitLab webhooks, registered on the projects with an access token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gitlab: Option<GitlabEvents>,
-    /// A generic webhook receiving GitHub-compatible payloads (Gitea, Forgejo). It has no
-    /// signature check: expose it only behind an authenticating ingress.
+    /// A generic webhook receiving GitHub-compatible payloads (Gitea, Forgejo). It checks no
+    /// signature: set `authSecret` (strongly recommended), or anyone who can reach it can start
+    /// runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookEvents>,
 }
@@ -116,10 +118,17 @@ pub struct GitlabEvents {
     pub projects: Vec<String>,
 }
 
-/// Generic webhook settings (none yet: the presence of the field chooses it).
+/// Generic webhook settings (`{}` chooses the provider with no authentication).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct WebhookEvents {}
+pub struct WebhookEvents {
+    /// The Secret key holding a token that every delivery must send as
+    /// `Authorization: Bearer <token>` (Gitea's and Forgejo's webhook "Authorization Header").
+    /// Strongly recommended: without it, anyone who can reach the endpoint can start runs,
+    /// pull requests included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_secret: Option<SecretNameKey>,
+}
 
 /// A key of a Secret in the team's namespace.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]

@@ -2,6 +2,7 @@
 //! `workflows.argoproj.io/rbac-rule` expression, so they pass a strict allow-list first.
 
 use super::{Path, Problems, name, non_empty_list, rules};
+use crate::krm::Severity;
 use crate::model::{self, Access, Events, GroupName, Name, Origin, RepoPath, SecretKeyRef};
 use crate::spec::{self, SecretNameKey};
 
@@ -99,8 +100,21 @@ fn events(problems: &mut Problems, path: &Path, e: spec::TeamEvents) -> Option<E
             projects: projects?,
         });
     }
-    Some(Events::Webhook)
+    let w = e.webhook.unwrap_or_default();
+    let p = path.key("webhook");
+    match w.auth_secret {
+        Some(secret) => Some(Events::Webhook { auth_secret: Some(secret_ref(problems, &p.key("authSecret"), secret)?) }),
+        None => {
+            problems.push_with(Severity::Warning, &p, UNAUTHENTICATED.into());
+            Some(Events::Webhook { auth_secret: None })
+        }
+    }
 }
+
+/// The warning on a generic webhook without `authSecret`.
+pub const UNAUTHENTICATED: &str = "has no `authSecret`, so the endpoint is unauthenticated: anyone who can reach it can start runs, \
+pull requests included; create a Secret holding a random token, set `authSecret: {name: <secret>, key: <key>}`, and configure the \
+sender to send `Authorization: Bearer <token>`";
 
 pub(super) fn check(t: spec::Team, problems: &mut Problems) -> Option<model::Team> {
     let root = Path::root();

@@ -3,7 +3,8 @@
 //! every field we write exists at the same place in some example (event names, which users
 //! choose, are wildcards). The Workflow a Sensor submits is checked against Argo Workflows'
 //! schema, and every reference resolves: Sensor → EventSource, ServiceAccount and
-//! WorkflowTemplate (with declared parameters only), CronWorkflow → WorkflowTemplate.
+//! WorkflowTemplate (with declared parameters only), CronWorkflow → WorkflowTemplate. Every
+//! EventBus pins its JetStream version.
 
 use super::argo_checks;
 use super::support::{documents, id};
@@ -13,10 +14,13 @@ use std::path::Path;
 
 /// Fields Argo Events defines that its examples in `../shared` do not show, each with the
 /// upstream place that documents it.
-const BEYOND_EXAMPLES: [&str; 1] = [
+const BEYOND_EXAMPLES: [&str; 2] = [
     // TriggerTemplate.conditions: argo-events examples/sensors/dependencies-conditions.yaml;
     // needed because one Sensor holds one trigger per dependency.
     "Sensor:spec.triggers[].template.conditions",
+    // WebhookContext.authSecret (a SecretKeySelector): argo-events
+    // docs/eventsources/webhook-authentication.md; the generic webhook's only authentication.
+    "EventSource:spec.webhook.*.authSecret",
 ];
 
 /// The field tree of the examples, per kind: `*` stands for a user-chosen map key.
@@ -174,6 +178,12 @@ pub fn check(shared: &Path, objects: &[Value]) -> Vec<String> {
             }
         }
     }
+    for bus in objects.iter().filter(|o| o["kind"] == "EventBus") {
+        let version = bus["spec"]["jetstream"]["version"].as_str().unwrap_or("");
+        if version.is_empty() || version == "latest" {
+            problems.push(format!("{}: JetStream version {version:?} is not pinned", id(bus)));
+        }
+    }
     for cron in objects.iter().filter(|o| o["kind"] == "CronWorkflow") {
         let ns = cron["metadata"]["namespace"].as_str().unwrap_or("");
         let workflow = json!({"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": {"generateName": "x-", "namespace": ns}, "spec": cron["spec"]["workflowSpec"]});
@@ -213,6 +223,8 @@ fn submitted<'a>(shared: &Path, workflow: &Value, ns: &str, at: &str, find: &dyn
 fn the_checks_catch_broken_objects() {
     let Some(shared) = super::support::shared_argo() else { return };
     let broken = json!([
+        {"apiVersion": "argoproj.io/v1alpha1", "kind": "EventBus", "metadata": {"name": "default", "namespace": "n"},
+         "spec": {"jetstream": {"version": "latest"}}},
         {"apiVersion": "argoproj.io/v1alpha1", "kind": "EventSource", "metadata": {"name": "pipewright-git", "namespace": "n"},
          "spec": {"github": {"git": {"webhook": {"endpoint": "/x", "port": "1", "method": "POST"}, "secretz": {}}}}},
         {"apiVersion": "argoproj.io/v1alpha1", "kind": "Sensor", "metadata": {"name": "s", "namespace": "n"},
@@ -233,6 +245,7 @@ fn the_checks_catch_broken_objects() {
         "unknown field .spec.bogus",
         "WorkflowTemplate \"missing\"",
         "parameters.3.value",
+        "JetStream version \"latest\" is not pinned",
     ] {
         assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
     }

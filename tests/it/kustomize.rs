@@ -43,8 +43,9 @@ const LIBRARY: [&str; 14] = [
 const VERSIONS: [&str; 2] = ["v1", "v2"];
 /// The pipelines with git triggers (and so a Sensor); ledger also has a schedule.
 const TRIGGERED: [(&str, &str); 3] = [("team-payments", "payments-api"), ("team-payments", "ledger"), ("team-risk", "fraud-model")];
-/// One Team per namespace, and whether it receives the namespace's webhooks.
-const TEAMS: [(&str, &str, bool); 3] = [("team-payments", "payments", true), ("team-risk", "risk", true), ("team-web", "web", false)];
+/// The example tree's Teams, one per namespace: namespace, name, whether it receives webhooks, whether it operates.
+const TEAMS: [(&str, &str, bool, bool); 3] =
+    [("team-payments", "payments", true, true), ("team-risk", "risk", true, false), ("team-web", "web", false, false)];
 
 /// The objects a build emits for a Platform that installs the library `versions` and for these
 /// pipelines (with a cache claim unless listed in `WITHOUT_CACHE`), as `Kind/namespace/name`.
@@ -75,11 +76,14 @@ fn example_ids() -> BTreeSet<String> {
         ids.insert(format!("ClusterRoleBinding/pipewright-library-reader.{ns}.{name}.sensor"));
     }
     ids.insert("CronWorkflow/team-payments/ledger".into());
-    for (ns, team, events) in TEAMS {
+    for (ns, team, events, operate) in TEAMS {
         for kind in ["ServiceAccount", "Role", "RoleBinding"] {
             ids.insert(format!("{kind}/{ns}/{team}.team"));
         }
         ids.insert(format!("Secret/{ns}/{team}.team.service-account-token"));
+        if operate {
+            ids.insert(format!("ClusterRoleBinding/pipewright-library-reader.{ns}.{team}.team"));
+        }
         if events {
             ids.insert(format!("EventSource/{ns}/pipewright-git"));
             ids.insert(format!("EventBus/{ns}/default"));

@@ -352,10 +352,26 @@ fn add_team_writes_the_spec_and_lists_it_as_a_generator_keeping_comments() {
     std::fs::write(&kustomization, with_comment).unwrap();
     let first = ok(add_team(dir.path(), "payments", "team-payments", "payments-devs"));
     insta::assert_snapshot!("add_team_stdout", first.stdout);
-    // From inside the tree, with two groups, default access and a generic webhook.
+    // From inside the tree, with two groups, default access and an authenticated generic webhook.
     let inside = dir.path().join("argo/events");
     ok(pipewright(
-        &["add", "team", "risk", "--namespace", "team-risk", "--group", "risk-engineers", "--group", "risk-oncall", "--events", "webhook"],
+        &[
+            "add",
+            "team",
+            "risk",
+            "--namespace",
+            "team-risk",
+            "--group",
+            "risk-engineers",
+            "--group",
+            "risk-oncall",
+            "--events",
+            "webhook",
+            "--auth-secret-name",
+            "webhook-token",
+            "--auth-secret-key",
+            "token",
+        ],
         &inside,
     ));
     ok(pipewright(&["add", "team", "web", "--namespace", "team-web", "--group", "web-devs"], dir.path()));

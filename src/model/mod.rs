@@ -89,6 +89,8 @@ pub struct Pipeline {
     pub git: GitCheckout,
     /// The dependency cache.
     pub cache: Cache,
+    /// The run's workspace volume.
+    pub workspace: ClaimSettings,
     /// The library version the pipeline calls.
     pub library: LibraryVersion,
     /// What starts its runs.
@@ -123,14 +125,18 @@ pub enum Cache {
     /// No cache kept: each step starts cold.
     Off,
     /// A PersistentVolumeClaim named `<pipeline>-cache`.
-    Volume {
-        /// Its size.
-        size: StorageSize,
-        /// Its StorageClass, if not the default.
-        storage_class: Option<Name>,
-        /// Its access mode.
-        access_mode: AccessMode,
-    },
+    Volume(ClaimSettings),
+}
+
+/// A PersistentVolumeClaim's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimSettings {
+    /// Its size.
+    pub size: StorageSize,
+    /// Its StorageClass, if not the default.
+    pub storage_class: Option<Name>,
+    /// Its access mode.
+    pub access_mode: AccessMode,
 }
 
 impl Pipeline {

@@ -5,7 +5,7 @@
 use super::contract::CACHE_VOLUME;
 use super::meta;
 use crate::krm::Object;
-use crate::model::{Cache, Pipeline};
+use crate::model::{Cache, ClaimSettings, Pipeline};
 use k8s_openapi::api::core::v1::{
     EmptyDirVolumeSource, PersistentVolumeClaim, PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, Volume,
     VolumeResourceRequirements,
@@ -27,7 +27,7 @@ fn settings(p: &Pipeline) -> Option<&Cache> {
 /// The claim, when the cache is used. Argo CD keeps it across runs (it is an ordinary object
 /// of the build) and deletes it with the Pipeline.
 pub fn claim(p: &Pipeline) -> Option<Object> {
-    let Some(Cache::Volume { size, storage_class, access_mode }) = settings(p) else { return None };
+    let Some(Cache::Volume(ClaimSettings { size, storage_class, access_mode })) = settings(p) else { return None };
     let name = p.name().as_str();
     let claim = PersistentVolumeClaim {
         metadata: meta::object_meta(&p.origin, &claim_name(p), Some(p.namespace().as_str()), &[("pipewright.dev/pipeline", name)]),

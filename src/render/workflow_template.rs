@@ -126,13 +126,15 @@ fn dag(p: &Pipeline) -> Dag {
     Dag { tasks }
 }
 
-fn workspace_claim() -> PersistentVolumeClaim {
+fn workspace_claim(p: &Pipeline) -> PersistentVolumeClaim {
+    let w = &p.workspace;
     PersistentVolumeClaim {
         metadata: ObjectMeta { name: Some(WORKSPACE_VOLUME.into()), ..Default::default() },
         spec: Some(PersistentVolumeClaimSpec {
-            access_modes: Some(vec!["ReadWriteOnce".into()]),
+            access_modes: Some(vec![w.access_mode.as_str().into()]),
+            storage_class_name: w.storage_class.as_ref().map(|c| c.to_string()),
             resources: Some(VolumeResourceRequirements {
-                requests: Some(BTreeMap::from([("storage".into(), Quantity("2Gi".into()))])),
+                requests: Some(BTreeMap::from([("storage".into(), Quantity(w.size.to_string()))])),
                 limits: None,
             }),
             ..Default::default()
@@ -185,7 +187,7 @@ pub fn render(p: &Pipeline) -> Object {
         pod_gc: Some(PodGc { strategy: "OnWorkflowSuccess".into(), delete_delay_duration: Some("1h".into()) }),
         ttl_strategy: Some(TtlStrategy { seconds_after_success: 2 * 86_400, seconds_after_failure: 7 * 86_400 }),
         volume_claim_gc: Some(VolumeClaimGc { strategy: "OnWorkflowCompletion".into() }),
-        volume_claim_templates: vec![workspace_claim()],
+        volume_claim_templates: vec![workspace_claim(p)],
         volumes: vec![cache::volume(p)],
         on_exit: p.notify.any().then(|| EXIT_HANDLER.into()),
         pod_metadata: Some(Metadata { labels: labels.clone(), annotations: BTreeMap::new() }),

@@ -78,6 +78,11 @@ pub struct PipelineSpec {
     /// Default: a 5Gi ReadWriteOnce PersistentVolumeClaim named `<pipeline>-cache`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cache: Option<CacheSetting>,
+    /// The run's workspace: a PersistentVolumeClaim that every step of one run mounts (each step
+    /// is its own pod), made from the WorkflowTemplate's `volumeClaimTemplates` and deleted when
+    /// the run ends. Default: 2Gi, ReadWriteOnce, the cluster's default class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<WorkspaceVolume>,
     /// The library version the pipeline calls, such as `v1`: the Platform must emit it (`spec.versions`).
     /// Default: `v1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -139,6 +144,23 @@ pub struct CacheVolume {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_class_name: Option<String>,
     /// `ReadWriteOnce` (default) or `ReadWriteMany`, which lets runs on different nodes share the cache.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_mode: Option<AccessMode>,
+}
+
+/// The workspace volume's settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct WorkspaceVolume {
+    /// The claim's size, as a Kubernetes quantity: the checkout plus what the steps write. Default: `2Gi`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"10Gi")]
+    pub size: Option<String>,
+    /// The StorageClass of the claim. Default: the cluster's default class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_class_name: Option<String>,
+    /// `ReadWriteOnce` (default) or `ReadWriteMany`, which lets the steps that run side by side
+    /// (lint, test, security-scan) mount it from different nodes at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_mode: Option<AccessMode>,
 }

@@ -3,8 +3,8 @@
 use super::{Path, Problems, name, rules, supply_chain, triggers};
 use crate::krm::Severity;
 use crate::model::{
-    self, AccessMode, Cache, Command, ContextDir, GitAuth, GitCheckout, GitRef, GitUrl, ImageRef, ImageRepo, LIBRARY_VERSION,
-    LibraryVersion, Name, Origin, Step, StepPlan, StorageSize, Toolchain,
+    self, AccessMode, Cache, ClaimSettings, Command, ContextDir, GitAuth, GitCheckout, GitRef, GitUrl, ImageRef, ImageRepo,
+    LIBRARY_VERSION, LibraryVersion, Name, Origin, Step, StepPlan, StorageSize, Toolchain,
 };
 use crate::spec::{self, CacheSetting, GitSettings, StepSetting, Steps};
 
@@ -14,6 +14,8 @@ pub const DEFAULT_NAMESPACE: &str = "argo";
 pub const DEFAULT_REVISION: &str = "main";
 /// The longest CronWorkflow name Argo accepts.
 const MAX_CRON_NAME: usize = 52;
+/// The workspace's size when a Pipeline names none.
+const DEFAULT_WORKSPACE_SIZE: &str = "2Gi";
 /// The dependency cache's size when a Pipeline names none.
 pub const DEFAULT_CACHE_SIZE: &str = "5Gi";
 
@@ -89,6 +91,13 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
     };
     let git = git(problems, &spec_path.key("git"), &s.repo, s.git.unwrap_or_default());
     let cache = cache(problems, &spec_path.key("cache"), s.cache);
+    let workspace = s.workspace.unwrap_or_default();
+    let workspace = volume(
+        problems,
+        &spec_path.key("workspace"),
+        DEFAULT_WORKSPACE_SIZE,
+        (workspace.size, workspace.storage_class_name, workspace.access_mode),
+    );
     let library = s.library.as_deref().unwrap_or(LIBRARY_VERSION);
     let library = problems.check(&spec_path.key("library"), rules::library_version(library)).then(|| LibraryVersion::checked(library));
     let scheduled = s.triggers.as_ref().is_some_and(|t| t.schedule.is_some());
@@ -113,6 +122,7 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         sonar_project_key: project_key?,
         git: git?,
         cache: cache?,
+        workspace: workspace?,
         library: library?,
         triggers: triggers?,
     })
@@ -173,18 +183,28 @@ fn git(problems: &mut Problems, path: &Path, repo: &str, g: GitSettings) -> Opti
 }
 
 fn cache(problems: &mut Problems, path: &Path, setting: Option<CacheSetting>) -> Option<Cache> {
-    let volume = match setting {
+    let given = match setting {
         Some(CacheSetting::Enabled(false)) => return Some(Cache::Off),
         None | Some(CacheSetting::Enabled(true)) => spec::CacheVolume::default(),
         Some(CacheSetting::Volume(v)) => v,
     };
-    let size = volume.size.as_deref().unwrap_or(DEFAULT_CACHE_SIZE);
+    volume(problems, path, DEFAULT_CACHE_SIZE, (given.size, given.storage_class_name, given.access_mode)).map(Cache::Volume)
+}
+
+/// A claim's size, StorageClass and access mode, as given, with defaults.
+fn volume(
+    problems: &mut Problems,
+    path: &Path,
+    default_size: &str,
+    (size, class, mode): (Option<String>, Option<String>, Option<AccessMode>),
+) -> Option<ClaimSettings> {
+    let size = size.as_deref().unwrap_or(default_size);
     let size = problems.check(&path.key("size"), rules::storage_size(size)).then(|| StorageSize::checked(size));
-    let class = match volume.storage_class_name {
+    let class = match class {
         Some(c) => Some(problems.check(&path.key("storageClassName"), rules::dns_subdomain(&c)).then(|| Name::checked(c))),
         None => Some(None),
     };
-    Some(Cache::Volume { size: size?, storage_class: class?, access_mode: volume.access_mode.unwrap_or(AccessMode::ReadWriteOnce) })
+    Some(ClaimSettings { size: size?, storage_class: class?, access_mode: mode.unwrap_or(AccessMode::ReadWriteOnce) })
 }
 
 fn name_or_default(problems: &mut Problems, path: &Path, value: Option<&str>) -> Option<Name> {

@@ -5,6 +5,7 @@
 use super::argo_checks;
 use super::support::{self, function, items};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 fn render_case(name: &str) -> Vec<Value> {
     let input = std::fs::read(support::root().join(format!("tests/cases/valid/{name}/input.yaml"))).unwrap();
@@ -206,4 +207,77 @@ fn the_notifier_reports_status_failed_step_and_link() {
     ] {
         assert!(github.contains(&expected), "{expected:?} not in {github}");
     }
+}
+
+/// What each default image can run as `command[0]`, by repository: a path, or a name on the
+/// image's PATH. `FROM scratch` and ko images have no shell, so only their binary's full path
+/// runs there (the SBOM step once asked for `syft`, which `anchore/syft` does not have on a PATH).
+const KNOWN_ENTRYPOINTS: &[(&str, &[&str])] = &[
+    ("alpine/git", &["sh", "git"]),
+    ("node", &["sh"]),
+    ("python", &["sh", "python3"]),
+    ("golang", &["sh"]),
+    ("maven", &["sh"]),
+    ("gradle", &["sh"]),
+    ("rust", &["sh"]),
+    ("mcr.microsoft.com/dotnet/sdk", &["sh"]),
+    ("aquasec/trivy", &["sh", "trivy"]),
+    ("moby/buildkit", &["sh", "buildctl-daemonless.sh"]),
+    ("sonarsource/sonar-scanner-cli", &["sh", "sonar-scanner"]),
+    ("anchore/syft", &["/syft"]),
+    ("gcr.io/projectsigstore/cosign", &["/ko-app/cosign"]),
+];
+
+/// The repository of an image reference: without its digest and tag.
+fn repository(image: &str) -> &str {
+    let name = image.split('@').next().unwrap();
+    match name.rfind(':') {
+        Some(i) if !name[i..].contains('/') => &name[..i],
+        _ => name,
+    }
+}
+
+/// Every default image's template runs a binary that image has: no `command[0]` the image
+/// cannot start, and no default image missing from the table.
+#[test]
+fn every_template_runs_a_binary_its_default_image_has() {
+    let mut checked = BTreeSet::new();
+    let mut problems = Vec::new();
+    for case in ["supply-chain-everything-on", "supply-chain-switched-off", "platform-defaults"] {
+        for doc in render_case(case).iter().filter(|d| d["kind"] == "ClusterWorkflowTemplate") {
+            for t in doc["spec"]["templates"].as_array().unwrap().iter().filter(|t| t.get("container").is_some()) {
+                let image = t["container"]["image"].as_str().unwrap();
+                let image = match image.strip_prefix("{{inputs.parameters.").and_then(|s| s.strip_suffix("}}")) {
+                    Some(input) => {
+                        let params = t["inputs"]["parameters"].as_array().unwrap();
+                        match params.iter().find(|p| p["name"] == input).unwrap()["default"].as_str() {
+                            Some(default) => default,
+                            None => continue, // the generic toolchain: the Pipeline's own image
+                        }
+                    }
+                    None => image,
+                };
+                let repo = repository(image);
+                let command0 = t["container"]["command"][0].as_str().unwrap_or("<the image's entrypoint>");
+                match KNOWN_ENTRYPOINTS.iter().find(|(r, _)| *r == repo) {
+                    None => problems.push(format!("{}: image {repo} is not in KNOWN_ENTRYPOINTS", t["name"])),
+                    Some((_, known)) if !known.contains(&command0) => {
+                        problems.push(format!("{}: {repo} cannot run {command0:?} (it has {known:?})", t["name"]))
+                    }
+                    Some(_) => {
+                        checked.insert(repo.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(checked.len(), KNOWN_ENTRYPOINTS.len(), "every default image is checked: {checked:?}");
+}
+
+#[test]
+fn repositories_drop_tags_and_digests() {
+    assert_eq!(repository("alpine/git:2.47.2@sha256:0"), "alpine/git");
+    assert_eq!(repository("registry:5000/a/b@sha256:0"), "registry:5000/a/b");
+    assert_eq!(repository("sonarsource/sonar-scanner-cli@sha256:0"), "sonarsource/sonar-scanner-cli");
 }

@@ -155,7 +155,7 @@ exec trivy "$command" --severity "$severities" "$@"
 /// Reports a run on one channel (`PW_CHANNEL`: `webhook`, `slack`, `github` or `gitlab`) with
 /// its status, duration, failed step and a link to the Argo UI. Best effort: a channel that
 /// cannot be reached is logged (without its URL, which is a secret) and does not fail the run.
-pub const NOTIFY: &str = r#"import json, os, re, sys, time, urllib.parse, urllib.request
+pub const NOTIFY: &str = r#"import json, os, re, sys, time, urllib.error, urllib.parse, urllib.request
 env = os.environ
 channel = env["PW_CHANNEL"]
 status = env.get("STATUS", "")
@@ -187,7 +187,12 @@ def run_url():
     quote = lambda s: urllib.parse.quote(s, safe="")
     return "%s/workflows/%s/%s" % (base, quote(env["WORKFLOW_NAMESPACE"]), quote(env["WORKFLOW_NAME"]))
 
+def secret(name):
+    # Secret values often end in a newline (`echo` into a file): never send it in a header or URL.
+    return env.get(name, "").strip()
+
 def post(url, body, headers):
+    # An exception's message can quote the URL or a header (a token): log its type and status only.
     headers = dict(headers, **{"Content-Type": "application/json"})
     for attempt in range(3):
         try:
@@ -195,8 +200,15 @@ def post(url, body, headers):
             with urllib.request.urlopen(request, timeout=30) as response:
                 print("pipewright: %s notified, HTTP %d" % (channel, response.status))
                 return
-        except Exception as e:
-            print("pipewright: %s attempt %d failed: %s" % (channel, attempt + 1, e), file=sys.stderr)
+        except urllib.error.HTTPError as caught:
+            print("pipewright: %s attempt %d failed: HTTP %d" % (channel, attempt + 1, caught.code), file=sys.stderr)
+        except ValueError as caught:
+            # A malformed URL or header value: no retry can fix it.
+            print("pipewright: %s request refused (%s): check the Secret's value" % (channel, type(caught).__name__), file=sys.stderr)
+            break
+        except Exception as caught:
+            print("pipewright: %s attempt %d failed (%s)" % (channel, attempt + 1, type(caught).__name__), file=sys.stderr)
+        if attempt < 2:
             time.sleep(5 * (attempt + 1))
     print("pipewright: giving up on %s; the run's outcome is unchanged" % channel, file=sys.stderr)
 
@@ -214,7 +226,7 @@ summary = {
 }
 if channel == "webhook":
     summary["text"] = "%s: %s (%s)" % (pipeline, status, env["WORKFLOW_NAME"])
-    post(env["TARGET_URL"], summary, {})
+    post(secret("TARGET_URL"), summary, {})
 elif channel == "slack":
     escape = lambda s: str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     icon = {"Succeeded": ":white_check_mark:"}.get(status, ":x:")
@@ -223,7 +235,7 @@ elif channel == "slack":
         text += "\nFailed step `%s`: %s" % (escape(step), escape(message or ""))
     if link:
         text += "\n<%s|Open the run in Argo>" % link
-    post(env["TARGET_URL"], {"text": text}, {})
+    post(secret("TARGET_URL"), {"text": text}, {})
 elif channel in ("github", "gitlab"):
     commit = env.get("COMMIT", "")
     if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
@@ -240,11 +252,11 @@ elif channel in ("github", "gitlab"):
     if channel == "github":
         url = "%s/repos/%s/statuses/%s" % (api, env["REPO_PATH"], commit)
         body = {"state": state, "context": context, "description": description}
-        headers = {"Authorization": "Bearer " + env["FORGE_TOKEN"], "Accept": "application/vnd.github+json"}
+        headers = {"Authorization": "Bearer " + secret("FORGE_TOKEN"), "Accept": "application/vnd.github+json"}
     else:
         url = "%s/projects/%s/statuses/%s" % (api, urllib.parse.quote(env["REPO_PATH"], safe=""), commit)
         body = {"state": state, "name": context, "description": description}
-        headers = {"PRIVATE-TOKEN": env["FORGE_TOKEN"]}
+        headers = {"PRIVATE-TOKEN": secret("FORGE_TOKEN")}
     if link:
         body["target_url"] = link
     post(url, body, headers)
@@ -284,6 +296,28 @@ mod tests {
         );
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         (out.status.success(), text)
+    }
+
+    /// The notifier never formats an exception (its message can quote a URL or a header with a
+    /// token): the only uses of a caught exception are its type name and its HTTP status.
+    #[test]
+    fn the_notifier_never_logs_an_exception_message() {
+        let mut uses = Vec::new();
+        for line in super::NOTIFY.lines().map(str::trim) {
+            if line.starts_with("except") {
+                assert!(!line.contains(" as ") || line.ends_with(" as caught:"), "name every caught exception `caught`: {line}");
+                continue;
+            }
+            if line.contains("caught") {
+                let rest = line.replace("type(caught).__name__", "").replace("caught.code", "");
+                assert!(!rest.contains("caught"), "formats an exception: {line}");
+                uses.push(line);
+            }
+        }
+        assert!(uses.len() >= 3, "{uses:?}");
+        for raw in ["str(e)", "repr(", "%s\" % (channel, attempt + 1, e)", ".args", "traceback", "{e}"] {
+            assert!(!super::NOTIFY.contains(raw), "{raw}");
+        }
     }
 
     #[test]

@@ -197,7 +197,7 @@ fn the_notifier_reports_status_failed_step_and_link() {
     let sha = "0123456789abcdef0123456789abcdef01234567";
     let github = run(
         template(&docs, "notify", "commit-status"),
-        &[("PW_CHANNEL", "github"), ("REPO_PATH", "acme/api"), ("COMMIT", sha), ("FORGE_TOKEN", "t0ken")],
+        &[("PW_CHANNEL", "github"), ("REPO_PATH", "acme/api"), ("COMMIT", sha), ("FORGE_TOKEN", "t0ken\n")],
     );
     for expected in [
         format!("POST /repos/acme/api/statuses/{sha}"),
@@ -207,6 +207,19 @@ fn the_notifier_reports_status_failed_step_and_link() {
     ] {
         assert!(github.contains(&expected), "{expected:?} not in {github}");
     }
+    assert!(!github.contains("t0ken\n"), "the Secret's trailing newline is stripped");
+    // A token that http.client refuses (a newline inside) makes it raise an error quoting the
+    // header: the log names the error's type, never the token.
+    let out = std::process::Command::new("python3")
+        .args(["-c", &script(template(&docs, "notify", "commit-status"))])
+        .envs(common)
+        .envs([("PW_CHANNEL", "github"), ("REPO_PATH", "acme/api"), ("COMMIT", sha), ("FORGE_TOKEN", "ghp_leak\nX")])
+        .env("API_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains("request refused (ValueError)") && !log.contains("ghp_leak"), "{log}");
 }
 
 /// What each default image can run as `command[0]`, by repository: a path, or a name on the

@@ -40,8 +40,10 @@ exec "$@"
 
 /// Clones `REPO_URL` at `REVISION` into the workspace (`DEPTH` commits, 0 for all; submodules
 /// when `SUBMODULES` is `true`) and computes the image tag. With `PW_GIT_AUTH=https` git asks a
-/// helper for the token, which reads it from the mounted Secret; with `ssh` the key is copied
-/// to a private file and host keys are checked strictly. No credential reaches an argument, an
+/// credential helper for the token, which reads it from the mounted Secret and answers only for
+/// https on `REPO_URL`'s host (a submodule elsewhere gets nothing), and only https is allowed;
+/// with `ssh` the key is copied to a private file, host keys are checked strictly and only ssh
+/// is allowed. No credential reaches an argument, an
 /// environment variable, the log or an output. `umask 0002` keeps the tree writable for the
 /// steps that share the workspace's group.
 /// Then it applies the publishing rule of `EVENT`: a semver tag publishes `<version>` (leading
@@ -55,21 +57,41 @@ case "$DEPTH" in ''|*[!0-9]*) echo "pipewright: depth must be a whole number" >&
 mkdir -p /tmp/pipewright
 case "${PW_GIT_AUTH:-none}" in
   https)
-    cat > /tmp/pipewright/askpass <<'EOF'
+    # The token is for REPO_URL's host only: `.gitmodules` (a pull request's to write) may name
+    # any URL. The helper answers git only for https on that host; GIT_ALLOW_PROTOCOL refuses
+    # every other transport, submodules included.
+    case "$REPO_URL" in https://?*) ;; *) echo "pipewright: HTTPS credentials need an https:// repo URL" >&2; exit 2 ;; esac
+    PW_GIT_HOST=${REPO_URL#https://}
+    PW_GIT_HOST=${PW_GIT_HOST%%/*}
+    PW_GIT_HOST=${PW_GIT_HOST##*@}
+    export PW_GIT_HOST
+    cat > /tmp/pipewright/credential <<'EOF'
 #!/bin/sh
-case "$1" in
-  Username*) if [ -s "$PW_GIT_CREDENTIALS/username" ]; then head -n1 "$PW_GIT_CREDENTIALS/username"; else echo x-access-token; fi ;;
-  *) head -n1 "$PW_GIT_CREDENTIALS/password" ;;
-esac
+[ "${1:-}" = get ] || exit 0
+protocol=
+host=
+while IFS= read -r line; do
+  case "$line" in
+    protocol=*) protocol=${line#protocol=} ;;
+    host=*) host=${line#host=} ;;
+    '') break ;;
+  esac
+done
+if [ "$protocol" != https ] || [ "$host" != "$PW_GIT_HOST" ]; then exit 0; fi
+if [ -s "$PW_GIT_CREDENTIALS/username" ]; then user=$(head -n1 "$PW_GIT_CREDENTIALS/username"); else user=x-access-token; fi
+printf 'username=%s\npassword=%s\n' "$user" "$(head -n1 "$PW_GIT_CREDENTIALS/password")"
 EOF
-    chmod 0700 /tmp/pipewright/askpass
-    export GIT_ASKPASS=/tmp/pipewright/askpass
+    chmod 0700 /tmp/pipewright/credential
+    # The first, empty helper drops any helper a config file names; ours is then the only one.
+    export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=credential.helper GIT_CONFIG_VALUE_0= GIT_CONFIG_KEY_1=credential.helper GIT_CONFIG_VALUE_1=/tmp/pipewright/credential
+    export GIT_ALLOW_PROTOCOL=https
     ;;
   ssh)
     mkdir -p /tmp/pipewright/ssh
     chmod 0700 /tmp/pipewright/ssh
     (umask 0077; cat "$PW_GIT_CREDENTIALS/ssh-privatekey" > /tmp/pipewright/ssh/key)
     [ -s "$PW_GIT_CREDENTIALS/known_hosts" ] || { echo "pipewright: the SSH Secret has no known_hosts key" >&2; exit 2; }
+    export GIT_ALLOW_PROTOCOL=ssh
     export GIT_SSH_COMMAND="ssh -i /tmp/pipewright/ssh/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null -o UserKnownHostsFile=$PW_GIT_CREDENTIALS/known_hosts"
     ;;
 esac
@@ -385,6 +407,50 @@ mod tests {
         }
         let bad = sh(CLONE, dir.path(), &[("REPO_URL", "x"), ("REVISION", "main"), ("DEPTH", "1; id"), ("SUBMODULES", "false")]);
         assert_eq!(bad.status.code(), Some(2));
+    }
+
+    /// The HTTPS credential helper the clone writes: it answers only `get` for https on the repo
+    /// URL's host, so a submodule on another host (or over http) never sees the token.
+    #[test]
+    fn the_https_token_goes_only_to_the_repo_host() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().join("pw");
+        let creds = dir.path().join("creds");
+        std::fs::create_dir_all(&creds).unwrap();
+        std::fs::write(creds.join("password"), "s3cret\n").unwrap();
+        let setup = &CLONE[..CLONE.find("if [ \"$DEPTH\" = 0 ]").unwrap()].replace("/tmp/pipewright", tmp.to_str().unwrap());
+        let ask = |url: &str, request: &str| {
+            let script = format!("{setup}printf '{request}' | \"$GIT_CONFIG_VALUE_1\" get; echo \"[$GIT_ALLOW_PROTOCOL]\"");
+            let out = sh(
+                &script,
+                dir.path(),
+                &[
+                    ("REPO_URL", url),
+                    ("REVISION", "main"),
+                    ("DEPTH", "1"),
+                    ("PW_GIT_AUTH", "https"),
+                    ("PW_GIT_CREDENTIALS", creds.to_str().unwrap()),
+                ],
+            );
+            (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+        };
+        let (code, out) = ask("https://git.acme.io/team/app.git", "protocol=https\\nhost=git.acme.io\\n\\n");
+        assert_eq!(code, Some(0), "{out}");
+        assert_eq!(out, "username=x-access-token\npassword=s3cret\n[https]\n");
+        let (_, out) = ask("https://ci@git.acme.io:8443/team/app.git", "protocol=https\\nhost=git.acme.io:8443\\n\\n");
+        assert!(out.contains("password=s3cret"), "{out}");
+        for (url, request) in [
+            ("https://git.acme.io/team/app.git", "protocol=https\\nhost=evil.example\\n\\n"),
+            ("https://git.acme.io/team/app.git", "protocol=http\\nhost=git.acme.io\\n\\n"),
+            ("https://git.acme.io/team/app.git", "protocol=https\\nhost=git.acme.io.evil.example\\n\\n"),
+            ("https://git.acme.io:8443/app.git", "protocol=https\\nhost=git.acme.io\\n\\n"),
+        ] {
+            let (code, out) = ask(url, request);
+            assert_eq!(code, Some(0), "{out}");
+            assert!(!out.contains("s3cret") && !out.contains("username"), "{url} {request}: {out}");
+        }
+        let (code, _) = ask("http://git.acme.io/team/app.git", "");
+        assert_eq!(code, Some(2), "https credentials refuse a non-https URL");
     }
 
     /// Runs the publishing rule of the clone script (the part after the checkout) with `sh`.

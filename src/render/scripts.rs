@@ -174,6 +174,29 @@ shift
 exec trivy "$command" --severity "$severities" "$@"
 "#;
 
+/// Runs `sonar-scanner` with its arguments plus what `PW_TOOLCHAIN` needs: the CLI scanner
+/// refuses Java sources without `sonar.java.binaries` (relative to the project directory
+/// `PW_PROJECT_DIR`; the test step, which runs before, compiled them), and cannot analyse C#
+/// at all, so dotnet is skipped with a log line (SonarScanner for .NET does it instead).
+pub const SONAR: &str = r#"set -eu
+binaries=
+case "${PW_TOOLCHAIN:-generic}" in
+  maven) binaries=target/classes ;;
+  gradle) binaries=build/classes/java/main; [ -d "$PW_PROJECT_DIR/$binaries" ] || binaries=build/classes ;;
+  dotnet)
+    echo "pipewright: skipping SonarQube: the SonarScanner CLI cannot analyse C#/.NET (run SonarScanner for .NET: dotnet sonarscanner begin, dotnet build, dotnet sonarscanner end)" >&2
+    exit 0 ;;
+esac
+if [ -n "$binaries" ]; then
+  if [ ! -d "$PW_PROJECT_DIR/$binaries" ]; then
+    echo "pipewright: no compiled classes in $binaries: SonarQube needs them for Java (keep the test step on, it compiles them)" >&2
+    exit 2
+  fi
+  set -- "$@" "-Dsonar.java.binaries=$binaries"
+fi
+exec sonar-scanner "$@"
+"#;
+
 /// Reports a run on one channel (`PW_CHANNEL`: `webhook`, `slack`, `github` or `gitlab`) with
 /// its status, duration, failed step and a link to the Argo UI. Best effort: a channel that
 /// cannot be reached is logged (without its URL, which is a secret) and does not fail the run.

@@ -294,3 +294,40 @@ fn repositories_drop_tags_and_digests() {
     assert_eq!(repository("registry:5000/a/b@sha256:0"), "registry:5000/a/b");
     assert_eq!(repository("sonarsource/sonar-scanner-cli@sha256:0"), "sonarsource/sonar-scanner-cli");
 }
+
+/// The sonar script as rendered: maven and gradle get `sonar.java.binaries` (relative to the
+/// project) once the classes exist, dotnet is skipped, the rest pass the arguments unchanged.
+#[test]
+fn the_sonar_script_adds_what_each_toolchain_needs() {
+    let docs = render_case("supply-chain-everything-on");
+    let sonar = template(&docs, "analysis", "sonar");
+    assert_eq!(env(sonar, "GIT_CONFIG_VALUE_0")["value"], "/workspace/src", "git trusts the checkout");
+    let dir = tempfile_dir("sonar");
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(bin.join("sonar-scanner"), "#!/bin/sh\necho \"scanner $*\"\n").unwrap();
+    std::process::Command::new("chmod").arg("+x").arg(bin.join("sonar-scanner")).status().unwrap();
+    let project = dir.join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let run = |toolchain: &str| {
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script(sonar), "sonar", "-Dsonar.projectKey=k"])
+            .env("PATH", &path)
+            .env("PW_TOOLCHAIN", toolchain)
+            .env("PW_PROJECT_DIR", &project)
+            .output()
+            .unwrap();
+        (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    };
+    assert_eq!(run("python"), (Some(0), "scanner -Dsonar.projectKey=k\n".into()));
+    let (code, out) = run("maven");
+    assert!(code == Some(2) && out.contains("no compiled classes in target/classes"), "{out}");
+    std::fs::create_dir_all(project.join("target/classes")).unwrap();
+    assert_eq!(run("maven").1, "scanner -Dsonar.projectKey=k -Dsonar.java.binaries=target/classes\n");
+    std::fs::create_dir_all(project.join("build/classes/java/main")).unwrap();
+    assert_eq!(run("gradle").1, "scanner -Dsonar.projectKey=k -Dsonar.java.binaries=build/classes/java/main\n");
+    let (code, out) = run("dotnet");
+    assert!(code == Some(0) && out.contains("cannot analyse C#") && !out.contains("scanner -D"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

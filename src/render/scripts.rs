@@ -1,8 +1,9 @@
 //! The library's static scripts. They contain no `{{…}}` and no user text: every value
 //! reaches them through environment variables set from Argo parameters.
 
-/// Points `PW_CACHE` at the dependency cache for this toolchain, project and lockfiles
-/// (`PW_CACHE_ROOT/<toolchain>-<key>`), then runs `PW_COMMAND` (one argument per line) in
+/// Points `PW_CACHE` at the dependency cache for this trust class, toolchain, project and
+/// lockfiles (`PW_CACHE_ROOT/<toolchain>-<hash>`, or `pr-<toolchain>-<hash>` unless `PW_EVENT` is
+/// push, tag, manual or schedule), then runs `PW_COMMAND` (one argument per line) in
 /// `PW_CONTEXT_DIR`, without a shell interpreting the arguments: word splitting on newlines
 /// only, globbing off. A cold, missing or unwritable cache never fails the step: it runs with
 /// an empty cache instead. With `PW_CACHE_PRUNE=true` (the deps step) keys unused for 14 days go.
@@ -21,12 +22,16 @@ pw_key_input() {
 }
 key=unkeyed
 if command -v sha256sum >/dev/null 2>&1; then key=$(pw_key_input | sha256sum | cut -c1-16); fi
-dir="$PW_CACHE_ROOT/$PW_TOOLCHAIN-$key"
+# Pull requests (and runs whose event is unknown) get keys of their own: they never write into
+# the keys that push, tag, manual and scheduled builds read.
+case "${PW_EVENT:-}" in push|tag|manual|schedule) trust= ;; *) trust=pr- ;; esac
+key=$trust$PW_TOOLCHAIN-$key
+dir="$PW_CACHE_ROOT/$key"
 state=warm
 [ -d "$dir" ] || state=cold
 rm -rf "$PW_CACHE" 2>/dev/null || true
 if mkdir -p "$dir" 2>/dev/null && touch "$dir" 2>/dev/null && ln -s "$dir" "$PW_CACHE" 2>/dev/null; then
-  echo "pipewright: dependency cache $PW_TOOLCHAIN-$key ($state)"
+  echo "pipewright: dependency cache $key ($state)"
   if [ "${PW_CACHE_PRUNE:-}" = true ]; then
     find "$PW_CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d -mtime +14 -exec rm -rf {} + 2>/dev/null || true
   fi
@@ -325,6 +330,10 @@ mod tests {
     }
 
     fn launch(src: &Path, cache_root: &str, command: &str) -> (bool, String) {
+        launch_for(src, cache_root, command, "push")
+    }
+
+    fn launch_for(src: &Path, cache_root: &str, command: &str, event: &str) -> (bool, String) {
         let link = src.join("link");
         let out = sh(
             LAUNCHER,
@@ -337,6 +346,7 @@ mod tests {
                 ("PW_CACHE_ROOT", cache_root),
                 ("PW_CACHE", link.to_str().unwrap()),
                 ("PW_COMMAND", command),
+                ("PW_EVENT", event),
             ],
         );
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
@@ -383,6 +393,29 @@ mod tests {
         assert!(ok && third.contains("(cold)"), "a new lockfile is a new key: {third}");
         let (ok, missing) = launch(src, "/proc/pipewright-no-such-cache", "true");
         assert!(ok && missing.contains("unavailable"), "{missing}");
+    }
+
+    #[test]
+    fn pull_requests_never_share_keys_with_trusted_builds() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path();
+        std::fs::create_dir_all(src.join("app")).unwrap();
+        std::fs::write(src.join("app/package-lock.json"), "{}").unwrap();
+        let cache = src.join("cache");
+        let cache = cache.to_str().unwrap();
+        let key = |event: &str| {
+            let (ok, out) = launch_for(src, cache, "true", event);
+            assert!(ok, "{out}");
+            out.split_whitespace().nth(3).unwrap().to_owned()
+        };
+        let trusted = key("push");
+        assert!(trusted.starts_with("node-"), "{trusted}");
+        for event in ["tag", "manual", "schedule"] {
+            assert_eq!(key(event), trusted, "{event}");
+        }
+        for event in ["pull-request", "", "{{workflow.parameters.event}}"] {
+            assert_eq!(key(event), format!("pr-{trusted}"), "{event:?}");
+        }
     }
 
     #[test]

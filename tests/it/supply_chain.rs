@@ -331,3 +331,20 @@ fn the_sonar_script_adds_what_each_toolchain_needs() {
     assert!(code == Some(0) && out.contains("cannot analyse C#") && !out.contains("scanner -D"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Findings (exit 3) fail the scan at once; a DB download or registry error (exit 1) is
+/// retried. The DB lives on the cache volume, which every WorkflowTemplate declares.
+#[test]
+fn scans_retry_errors_but_not_findings() {
+    let docs = render_case("supply-chain-everything-on");
+    for name in ["scan", "scan-image"] {
+        let t = template(&docs, "security", name);
+        assert_eq!(t["retryStrategy"]["retryPolicy"], "Always", "{name}");
+        assert_eq!(t["retryStrategy"]["expression"], "lastRetry.exitCode != \"3\"", "{name}");
+        let args: Vec<&str> = t["container"]["args"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        let after = |flag: &str| args[args.iter().position(|a| *a == flag).unwrap() + 1];
+        assert_eq!(after("--exit-code"), "3", "{name}");
+        assert_eq!(after("--cache-dir"), "/cache/trivy", "{name}");
+        assert!(t["container"]["volumeMounts"].as_array().unwrap().iter().any(|m| m["name"] == "cache" && m["mountPath"] == "/cache"));
+    }
+}

@@ -7,6 +7,9 @@
 /// `PW_CONTEXT_DIR`, without a shell interpreting the arguments: word splitting on newlines
 /// only, globbing off. A cold, missing or unwritable cache never fails the step: it runs with
 /// an empty cache instead. With `PW_CACHE_PRUNE=true` (the deps step) keys unused for 14 days go.
+/// With `PW_REPORTS_FROM` (a directory such as `target/surefire-reports`), the command is not
+/// `exec`ed: the XML files under every such directory are copied to `PW_REPORTS_DIR` after it
+/// runs, and the step exits with the command's code.
 pub const LAUNCHER: &str = r#"set -eu
 set -f
 IFS='
@@ -40,6 +43,17 @@ else
   echo "pipewright: dependency cache unavailable; running with an empty one" >&2
 fi
 set -- $PW_COMMAND
+if [ -n "${PW_REPORTS_FROM:-}" ]; then
+  # The runner writes JUnit XML in its own place: copy it out after the run, keeping its exit code.
+  set +e
+  "$@"
+  rc=$?
+  set -e
+  mkdir -p "$PW_REPORTS_DIR"
+  find . -path "*/$PW_REPORTS_FROM/*" -name '*.xml' -type f -exec cp {} "$PW_REPORTS_DIR/" \; 2>/dev/null || true
+  echo "pipewright: $(find "$PW_REPORTS_DIR" -name '*.xml' -type f | wc -l | tr -d ' ') JUnit report(s) in $PW_REPORTS_DIR"
+  exit "$rc"
+fi
 exec "$@"
 "#;
 
@@ -416,6 +430,34 @@ mod tests {
         for event in ["pull-request", "", "{{workflow.parameters.event}}"] {
             assert_eq!(key(event), format!("pr-{trusted}"), "{event:?}");
         }
+    }
+
+    #[test]
+    fn the_launcher_collects_native_junit_reports_and_keeps_the_exit_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path();
+        std::fs::create_dir_all(src.join("app")).unwrap();
+        let reports = src.join("reports");
+        let cache = src.join("cache");
+        let command = "sh\n-c\nmkdir -p target/surefire-reports && echo '<testsuite/>' > target/surefire-reports/TEST-a.xml && exit 3";
+        let out = sh(
+            LAUNCHER,
+            src,
+            &[
+                ("PW_CONTEXT_DIR", "app"),
+                ("PW_TOOLCHAIN", "maven"),
+                ("PW_LOCKFILES", "pom.xml"),
+                ("PW_SOURCE", src.to_str().unwrap()),
+                ("PW_CACHE_ROOT", cache.to_str().unwrap()),
+                ("PW_CACHE", src.join("link").to_str().unwrap()),
+                ("PW_COMMAND", command),
+                ("PW_REPORTS_FROM", "target/surefire-reports"),
+                ("PW_REPORTS_DIR", reports.to_str().unwrap()),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(reports.join("TEST-a.xml").is_file());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 JUnit report(s)"));
     }
 
     #[test]

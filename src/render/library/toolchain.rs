@@ -48,7 +48,7 @@ pub(super) fn templates(platform: &Platform, toolchain: Toolchain) -> Vec<Templa
             }
             vars.extend(preset.env.iter().map(|(k, v)| env(k, v)));
             if name == template::TEST {
-                vars.extend(reports::test_env(toolchain));
+                vars.extend(reports::test_env(toolchain, platform.junit_reports));
             }
             c.env = Some(vars);
             c.working_dir = Some(SOURCE_PATH.into());

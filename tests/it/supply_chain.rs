@@ -348,3 +348,46 @@ fn scans_retry_errors_but_not_findings() {
         assert!(t["container"]["volumeMounts"].as_array().unwrap().iter().any(|m| m["name"] == "cache" && m["mountPath"] == "/cache"));
     }
 }
+
+/// `DEFAULT_IMAGES` as written in `src/validate/platform.rs`: (key, reference) pairs.
+fn default_images() -> Vec<(String, String)> {
+    let source = std::fs::read_to_string(support::root().join("src/validate/platform.rs")).unwrap();
+    let start = source.find("pub const DEFAULT_IMAGES").unwrap();
+    let end = start + source[start..].find("];").unwrap();
+    source[start..end]
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("(\"")?.strip_suffix("\"),").map(str::to_owned))
+        .map(|l| {
+            let (key, reference) = l.split_once("\", \"").unwrap();
+            (key.to_owned(), reference.to_owned())
+        })
+        .collect()
+}
+
+/// The README's image tables say what the code pins: the "Default images" table the reference
+/// with the digest's first 8 hex digits, the other tables the tag (or, without one, the same
+/// short digest).
+#[test]
+fn the_readme_names_the_default_images_the_code_pins() {
+    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
+    let images = default_images();
+    assert_eq!(images.len(), 14, "{images:?}");
+    let mut problems = Vec::new();
+    for (key, reference) in &images {
+        let (name, digest) = reference.split_once("@sha256:").unwrap();
+        let short = format!("{name}@sha256:{}…", &digest[..8]);
+        if !readme.contains(&format!("| `{key}` | `{short}`")) {
+            problems.push(format!("Default images: `{key}` should be `{short}`"));
+        }
+        let tagged = name.rsplit_once(':').is_some_and(|(_, tag)| !tag.contains('/'));
+        let plain = if tagged { name.to_owned() } else { short.clone() };
+        for row in readme.lines().filter(|l| l.starts_with(&format!("| `images.{key}` |")) || l.starts_with(&format!("| `{key}` | `"))) {
+            let cell = row.split('|').nth(2).unwrap().trim();
+            let shown = cell.split('`').nth(1).unwrap_or("");
+            if shown != short && shown != plain {
+                problems.push(format!("{row}: the default is `{plain}`"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -39,6 +39,8 @@ pub mod param {
     pub const DIGEST: &str = "digest";
     /// The SonarQube project key.
     pub const PROJECT_KEY: &str = "project_key";
+    /// The pipeline's toolchain (`maven`, `gradle`, …): picks the analysis properties it needs.
+    pub const TOOLCHAIN: &str = "toolchain";
     /// The checked-out commit, for commit statuses.
     pub const COMMIT: &str = "commit";
     /// `github` or `gitlab`.

@@ -30,6 +30,7 @@ pub fn sonar(p: &Pipeline, depends: &str) -> Option<Task> {
     let mut args = vec![
         Parameter::value(param::CONTEXT_DIR, workflow_param(param::CONTEXT_DIR)),
         Parameter::value(param::PROJECT_KEY, p.sonar_project_key.as_str()),
+        Parameter::value(param::TOOLCHAIN, p.toolchain.as_str()),
     ];
     if let Step::Custom { image: Some(i), .. } = &p.steps.sonar {
         args.push(Parameter::value(param::STEP_IMAGE, i.as_str()));

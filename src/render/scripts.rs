@@ -1,11 +1,15 @@
 //! The library's static scripts. They contain no `{{…}}` and no user text: every value
 //! reaches them through environment variables set from Argo parameters.
 
-/// Points `PW_CACHE` at the dependency cache for this toolchain, project and lockfiles
-/// (`PW_CACHE_ROOT/<toolchain>-<key>`), then runs `PW_COMMAND` (one argument per line) in
+/// Points `PW_CACHE` at the dependency cache for this trust class, toolchain, project and
+/// lockfiles (`PW_CACHE_ROOT/<toolchain>-<hash>`, or `pr-<toolchain>-<hash>` unless `PW_EVENT` is
+/// push, tag, manual or schedule), then runs `PW_COMMAND` (one argument per line) in
 /// `PW_CONTEXT_DIR`, without a shell interpreting the arguments: word splitting on newlines
 /// only, globbing off. A cold, missing or unwritable cache never fails the step: it runs with
 /// an empty cache instead. With `PW_CACHE_PRUNE=true` (the deps step) keys unused for 14 days go.
+/// With `PW_REPORTS_FROM` (a directory such as `target/surefire-reports`), the command is not
+/// `exec`ed: the XML files under every such directory are copied to `PW_REPORTS_DIR` after it
+/// runs, and the step exits with the command's code.
 pub const LAUNCHER: &str = r#"set -eu
 set -f
 IFS='
@@ -21,12 +25,16 @@ pw_key_input() {
 }
 key=unkeyed
 if command -v sha256sum >/dev/null 2>&1; then key=$(pw_key_input | sha256sum | cut -c1-16); fi
-dir="$PW_CACHE_ROOT/$PW_TOOLCHAIN-$key"
+# Pull requests (and runs whose event is unknown) get keys of their own: they never write into
+# the keys that push, tag, manual and scheduled builds read.
+case "${PW_EVENT:-}" in push|tag|manual|schedule) trust= ;; *) trust=pr- ;; esac
+key=$trust$PW_TOOLCHAIN-$key
+dir="$PW_CACHE_ROOT/$key"
 state=warm
 [ -d "$dir" ] || state=cold
 rm -rf "$PW_CACHE" 2>/dev/null || true
 if mkdir -p "$dir" 2>/dev/null && touch "$dir" 2>/dev/null && ln -s "$dir" "$PW_CACHE" 2>/dev/null; then
-  echo "pipewright: dependency cache $PW_TOOLCHAIN-$key ($state)"
+  echo "pipewright: dependency cache $key ($state)"
   if [ "${PW_CACHE_PRUNE:-}" = true ]; then
     find "$PW_CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d -mtime +14 -exec rm -rf {} + 2>/dev/null || true
   fi
@@ -35,13 +43,26 @@ else
   echo "pipewright: dependency cache unavailable; running with an empty one" >&2
 fi
 set -- $PW_COMMAND
+if [ -n "${PW_REPORTS_FROM:-}" ]; then
+  # The runner writes JUnit XML in its own place: copy it out after the run, keeping its exit code.
+  set +e
+  "$@"
+  rc=$?
+  set -e
+  mkdir -p "$PW_REPORTS_DIR"
+  find . -path "*/$PW_REPORTS_FROM/*" -name '*.xml' -type f -exec cp {} "$PW_REPORTS_DIR/" \; 2>/dev/null || true
+  echo "pipewright: $(find "$PW_REPORTS_DIR" -name '*.xml' -type f | wc -l | tr -d ' ') JUnit report(s) in $PW_REPORTS_DIR"
+  exit "$rc"
+fi
 exec "$@"
 "#;
 
 /// Clones `REPO_URL` at `REVISION` into the workspace (`DEPTH` commits, 0 for all; submodules
 /// when `SUBMODULES` is `true`) and computes the image tag. With `PW_GIT_AUTH=https` git asks a
-/// helper for the token, which reads it from the mounted Secret; with `ssh` the key is copied
-/// to a private file and host keys are checked strictly. No credential reaches an argument, an
+/// credential helper for the token, which reads it from the mounted Secret and answers only for
+/// https on `REPO_URL`'s host (a submodule elsewhere gets nothing), and only https is allowed;
+/// with `ssh` the key is copied to a private file, host keys are checked strictly and only ssh
+/// is allowed. No credential reaches an argument, an
 /// environment variable, the log or an output. `umask 0002` keeps the tree writable for the
 /// steps that share the workspace's group.
 /// Then it applies the publishing rule of `EVENT`: a semver tag publishes `<version>` (leading
@@ -55,21 +76,41 @@ case "$DEPTH" in ''|*[!0-9]*) echo "pipewright: depth must be a whole number" >&
 mkdir -p /tmp/pipewright
 case "${PW_GIT_AUTH:-none}" in
   https)
-    cat > /tmp/pipewright/askpass <<'EOF'
+    # The token is for REPO_URL's host only: `.gitmodules` (a pull request's to write) may name
+    # any URL. The helper answers git only for https on that host; GIT_ALLOW_PROTOCOL refuses
+    # every other transport, submodules included.
+    case "$REPO_URL" in https://?*) ;; *) echo "pipewright: HTTPS credentials need an https:// repo URL" >&2; exit 2 ;; esac
+    PW_GIT_HOST=${REPO_URL#https://}
+    PW_GIT_HOST=${PW_GIT_HOST%%/*}
+    PW_GIT_HOST=${PW_GIT_HOST##*@}
+    export PW_GIT_HOST
+    cat > /tmp/pipewright/credential <<'EOF'
 #!/bin/sh
-case "$1" in
-  Username*) if [ -s "$PW_GIT_CREDENTIALS/username" ]; then head -n1 "$PW_GIT_CREDENTIALS/username"; else echo x-access-token; fi ;;
-  *) head -n1 "$PW_GIT_CREDENTIALS/password" ;;
-esac
+[ "${1:-}" = get ] || exit 0
+protocol=
+host=
+while IFS= read -r line; do
+  case "$line" in
+    protocol=*) protocol=${line#protocol=} ;;
+    host=*) host=${line#host=} ;;
+    '') break ;;
+  esac
+done
+if [ "$protocol" != https ] || [ "$host" != "$PW_GIT_HOST" ]; then exit 0; fi
+if [ -s "$PW_GIT_CREDENTIALS/username" ]; then user=$(head -n1 "$PW_GIT_CREDENTIALS/username"); else user=x-access-token; fi
+printf 'username=%s\npassword=%s\n' "$user" "$(head -n1 "$PW_GIT_CREDENTIALS/password")"
 EOF
-    chmod 0700 /tmp/pipewright/askpass
-    export GIT_ASKPASS=/tmp/pipewright/askpass
+    chmod 0700 /tmp/pipewright/credential
+    # The first, empty helper drops any helper a config file names; ours is then the only one.
+    export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=credential.helper GIT_CONFIG_VALUE_0= GIT_CONFIG_KEY_1=credential.helper GIT_CONFIG_VALUE_1=/tmp/pipewright/credential
+    export GIT_ALLOW_PROTOCOL=https
     ;;
   ssh)
     mkdir -p /tmp/pipewright/ssh
     chmod 0700 /tmp/pipewright/ssh
     (umask 0077; cat "$PW_GIT_CREDENTIALS/ssh-privatekey" > /tmp/pipewright/ssh/key)
     [ -s "$PW_GIT_CREDENTIALS/known_hosts" ] || { echo "pipewright: the SSH Secret has no known_hosts key" >&2; exit 2; }
+    export GIT_ALLOW_PROTOCOL=ssh
     export GIT_SSH_COMMAND="ssh -i /tmp/pipewright/ssh/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null -o UserKnownHostsFile=$PW_GIT_CREDENTIALS/known_hosts"
     ;;
 esac
@@ -152,10 +193,33 @@ shift
 exec trivy "$command" --severity "$severities" "$@"
 "#;
 
+/// Runs `sonar-scanner` with its arguments plus what `PW_TOOLCHAIN` needs: the CLI scanner
+/// refuses Java sources without `sonar.java.binaries` (relative to the project directory
+/// `PW_PROJECT_DIR`; the test step, which runs before, compiled them), and cannot analyse C#
+/// at all, so dotnet is skipped with a log line (SonarScanner for .NET does it instead).
+pub const SONAR: &str = r#"set -eu
+binaries=
+case "${PW_TOOLCHAIN:-generic}" in
+  maven) binaries=target/classes ;;
+  gradle) binaries=build/classes/java/main; [ -d "$PW_PROJECT_DIR/$binaries" ] || binaries=build/classes ;;
+  dotnet)
+    echo "pipewright: skipping SonarQube: the SonarScanner CLI cannot analyse C#/.NET (run SonarScanner for .NET: dotnet sonarscanner begin, dotnet build, dotnet sonarscanner end)" >&2
+    exit 0 ;;
+esac
+if [ -n "$binaries" ]; then
+  if [ ! -d "$PW_PROJECT_DIR/$binaries" ]; then
+    echo "pipewright: no compiled classes in $binaries: SonarQube needs them for Java (keep the test step on, it compiles them)" >&2
+    exit 2
+  fi
+  set -- "$@" "-Dsonar.java.binaries=$binaries"
+fi
+exec sonar-scanner "$@"
+"#;
+
 /// Reports a run on one channel (`PW_CHANNEL`: `webhook`, `slack`, `github` or `gitlab`) with
 /// its status, duration, failed step and a link to the Argo UI. Best effort: a channel that
 /// cannot be reached is logged (without its URL, which is a secret) and does not fail the run.
-pub const NOTIFY: &str = r#"import json, os, re, sys, time, urllib.parse, urllib.request
+pub const NOTIFY: &str = r#"import json, os, re, sys, time, urllib.error, urllib.parse, urllib.request
 env = os.environ
 channel = env["PW_CHANNEL"]
 status = env.get("STATUS", "")
@@ -187,7 +251,12 @@ def run_url():
     quote = lambda s: urllib.parse.quote(s, safe="")
     return "%s/workflows/%s/%s" % (base, quote(env["WORKFLOW_NAMESPACE"]), quote(env["WORKFLOW_NAME"]))
 
+def secret(name):
+    # Secret values often end in a newline (`echo` into a file): never send it in a header or URL.
+    return env.get(name, "").strip()
+
 def post(url, body, headers):
+    # An exception's message can quote the URL or a header (a token): log its type and status only.
     headers = dict(headers, **{"Content-Type": "application/json"})
     for attempt in range(3):
         try:
@@ -195,8 +264,15 @@ def post(url, body, headers):
             with urllib.request.urlopen(request, timeout=30) as response:
                 print("pipewright: %s notified, HTTP %d" % (channel, response.status))
                 return
-        except Exception as e:
-            print("pipewright: %s attempt %d failed: %s" % (channel, attempt + 1, e), file=sys.stderr)
+        except urllib.error.HTTPError as caught:
+            print("pipewright: %s attempt %d failed: HTTP %d" % (channel, attempt + 1, caught.code), file=sys.stderr)
+        except ValueError as caught:
+            # A malformed URL or header value: no retry can fix it.
+            print("pipewright: %s request refused (%s): check the Secret's value" % (channel, type(caught).__name__), file=sys.stderr)
+            break
+        except Exception as caught:
+            print("pipewright: %s attempt %d failed (%s)" % (channel, attempt + 1, type(caught).__name__), file=sys.stderr)
+        if attempt < 2:
             time.sleep(5 * (attempt + 1))
     print("pipewright: giving up on %s; the run's outcome is unchanged" % channel, file=sys.stderr)
 
@@ -214,7 +290,7 @@ summary = {
 }
 if channel == "webhook":
     summary["text"] = "%s: %s (%s)" % (pipeline, status, env["WORKFLOW_NAME"])
-    post(env["TARGET_URL"], summary, {})
+    post(secret("TARGET_URL"), summary, {})
 elif channel == "slack":
     escape = lambda s: str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     icon = {"Succeeded": ":white_check_mark:"}.get(status, ":x:")
@@ -223,7 +299,7 @@ elif channel == "slack":
         text += "\nFailed step `%s`: %s" % (escape(step), escape(message or ""))
     if link:
         text += "\n<%s|Open the run in Argo>" % link
-    post(env["TARGET_URL"], {"text": text}, {})
+    post(secret("TARGET_URL"), {"text": text}, {})
 elif channel in ("github", "gitlab"):
     commit = env.get("COMMIT", "")
     if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", commit):
@@ -240,11 +316,11 @@ elif channel in ("github", "gitlab"):
     if channel == "github":
         url = "%s/repos/%s/statuses/%s" % (api, env["REPO_PATH"], commit)
         body = {"state": state, "context": context, "description": description}
-        headers = {"Authorization": "Bearer " + env["FORGE_TOKEN"], "Accept": "application/vnd.github+json"}
+        headers = {"Authorization": "Bearer " + secret("FORGE_TOKEN"), "Accept": "application/vnd.github+json"}
     else:
         url = "%s/projects/%s/statuses/%s" % (api, urllib.parse.quote(env["REPO_PATH"], safe=""), commit)
         body = {"state": state, "name": context, "description": description}
-        headers = {"PRIVATE-TOKEN": env["FORGE_TOKEN"]}
+        headers = {"PRIVATE-TOKEN": secret("FORGE_TOKEN")}
     if link:
         body["target_url"] = link
     post(url, body, headers)
@@ -268,6 +344,10 @@ mod tests {
     }
 
     fn launch(src: &Path, cache_root: &str, command: &str) -> (bool, String) {
+        launch_for(src, cache_root, command, "push")
+    }
+
+    fn launch_for(src: &Path, cache_root: &str, command: &str, event: &str) -> (bool, String) {
         let link = src.join("link");
         let out = sh(
             LAUNCHER,
@@ -280,10 +360,33 @@ mod tests {
                 ("PW_CACHE_ROOT", cache_root),
                 ("PW_CACHE", link.to_str().unwrap()),
                 ("PW_COMMAND", command),
+                ("PW_EVENT", event),
             ],
         );
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         (out.status.success(), text)
+    }
+
+    /// The notifier never formats an exception (its message can quote a URL or a header with a
+    /// token): the only uses of a caught exception are its type name and its HTTP status.
+    #[test]
+    fn the_notifier_never_logs_an_exception_message() {
+        let mut uses = Vec::new();
+        for line in super::NOTIFY.lines().map(str::trim) {
+            if line.starts_with("except") {
+                assert!(!line.contains(" as ") || line.ends_with(" as caught:"), "name every caught exception `caught`: {line}");
+                continue;
+            }
+            if line.contains("caught") {
+                let rest = line.replace("type(caught).__name__", "").replace("caught.code", "");
+                assert!(!rest.contains("caught"), "formats an exception: {line}");
+                uses.push(line);
+            }
+        }
+        assert!(uses.len() >= 3, "{uses:?}");
+        for raw in ["str(e)", "repr(", "%s\" % (channel, attempt + 1, e)", ".args", "traceback", "{e}"] {
+            assert!(!super::NOTIFY.contains(raw), "{raw}");
+        }
     }
 
     #[test]
@@ -304,6 +407,57 @@ mod tests {
         assert!(ok && third.contains("(cold)"), "a new lockfile is a new key: {third}");
         let (ok, missing) = launch(src, "/proc/pipewright-no-such-cache", "true");
         assert!(ok && missing.contains("unavailable"), "{missing}");
+    }
+
+    #[test]
+    fn pull_requests_never_share_keys_with_trusted_builds() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path();
+        std::fs::create_dir_all(src.join("app")).unwrap();
+        std::fs::write(src.join("app/package-lock.json"), "{}").unwrap();
+        let cache = src.join("cache");
+        let cache = cache.to_str().unwrap();
+        let key = |event: &str| {
+            let (ok, out) = launch_for(src, cache, "true", event);
+            assert!(ok, "{out}");
+            out.split_whitespace().nth(3).unwrap().to_owned()
+        };
+        let trusted = key("push");
+        assert!(trusted.starts_with("node-"), "{trusted}");
+        for event in ["tag", "manual", "schedule"] {
+            assert_eq!(key(event), trusted, "{event}");
+        }
+        for event in ["pull-request", "", "{{workflow.parameters.event}}"] {
+            assert_eq!(key(event), format!("pr-{trusted}"), "{event:?}");
+        }
+    }
+
+    #[test]
+    fn the_launcher_collects_native_junit_reports_and_keeps_the_exit_code() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path();
+        std::fs::create_dir_all(src.join("app")).unwrap();
+        let reports = src.join("reports");
+        let cache = src.join("cache");
+        let command = "sh\n-c\nmkdir -p target/surefire-reports && echo '<testsuite/>' > target/surefire-reports/TEST-a.xml && exit 3";
+        let out = sh(
+            LAUNCHER,
+            src,
+            &[
+                ("PW_CONTEXT_DIR", "app"),
+                ("PW_TOOLCHAIN", "maven"),
+                ("PW_LOCKFILES", "pom.xml"),
+                ("PW_SOURCE", src.to_str().unwrap()),
+                ("PW_CACHE_ROOT", cache.to_str().unwrap()),
+                ("PW_CACHE", src.join("link").to_str().unwrap()),
+                ("PW_COMMAND", command),
+                ("PW_REPORTS_FROM", "target/surefire-reports"),
+                ("PW_REPORTS_DIR", reports.to_str().unwrap()),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(reports.join("TEST-a.xml").is_file());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("1 JUnit report(s)"));
     }
 
     #[test]
@@ -351,6 +505,50 @@ mod tests {
         }
         let bad = sh(CLONE, dir.path(), &[("REPO_URL", "x"), ("REVISION", "main"), ("DEPTH", "1; id"), ("SUBMODULES", "false")]);
         assert_eq!(bad.status.code(), Some(2));
+    }
+
+    /// The HTTPS credential helper the clone writes: it answers only `get` for https on the repo
+    /// URL's host, so a submodule on another host (or over http) never sees the token.
+    #[test]
+    fn the_https_token_goes_only_to_the_repo_host() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().join("pw");
+        let creds = dir.path().join("creds");
+        std::fs::create_dir_all(&creds).unwrap();
+        std::fs::write(creds.join("password"), "s3cret\n").unwrap();
+        let setup = &CLONE[..CLONE.find("if [ \"$DEPTH\" = 0 ]").unwrap()].replace("/tmp/pipewright", tmp.to_str().unwrap());
+        let ask = |url: &str, request: &str| {
+            let script = format!("{setup}printf '{request}' | \"$GIT_CONFIG_VALUE_1\" get; echo \"[$GIT_ALLOW_PROTOCOL]\"");
+            let out = sh(
+                &script,
+                dir.path(),
+                &[
+                    ("REPO_URL", url),
+                    ("REVISION", "main"),
+                    ("DEPTH", "1"),
+                    ("PW_GIT_AUTH", "https"),
+                    ("PW_GIT_CREDENTIALS", creds.to_str().unwrap()),
+                ],
+            );
+            (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
+        };
+        let (code, out) = ask("https://git.acme.io/team/app.git", "protocol=https\\nhost=git.acme.io\\n\\n");
+        assert_eq!(code, Some(0), "{out}");
+        assert_eq!(out, "username=x-access-token\npassword=s3cret\n[https]\n");
+        let (_, out) = ask("https://ci@git.acme.io:8443/team/app.git", "protocol=https\\nhost=git.acme.io:8443\\n\\n");
+        assert!(out.contains("password=s3cret"), "{out}");
+        for (url, request) in [
+            ("https://git.acme.io/team/app.git", "protocol=https\\nhost=evil.example\\n\\n"),
+            ("https://git.acme.io/team/app.git", "protocol=http\\nhost=git.acme.io\\n\\n"),
+            ("https://git.acme.io/team/app.git", "protocol=https\\nhost=git.acme.io.evil.example\\n\\n"),
+            ("https://git.acme.io:8443/app.git", "protocol=https\\nhost=git.acme.io\\n\\n"),
+        ] {
+            let (code, out) = ask(url, request);
+            assert_eq!(code, Some(0), "{out}");
+            assert!(!out.contains("s3cret") && !out.contains("username"), "{url} {request}: {out}");
+        }
+        let (code, _) = ask("http://git.acme.io/team/app.git", "");
+        assert_eq!(code, Some(2), "https credentials refuse a non-https URL");
     }
 
     /// Runs the publishing rule of the clone script (the part after the checkout) with `sh`.

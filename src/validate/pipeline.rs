@@ -44,7 +44,7 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
     if s.toolchain == Toolchain::Generic {
         generic_steps(problems, &steps_path, &given);
     }
-    let steps = StepPlan {
+    let mut steps = StepPlan {
         deps: step(problems, &steps_path.key("deps"), given.deps),
         lint: step(problems, &steps_path.key("lint"), given.lint),
         test: step(problems, &steps_path.key("test"), given.test),
@@ -89,6 +89,14 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         Some(key) => problems.check(&spec_path.key("sonar").key("projectKey"), rules::sonar_project_key(&key)).then_some(key),
         None => Some(format!("{}_{}", p.metadata.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE), p.metadata.name)),
     };
+    if s.toolchain == Toolchain::Dotnet && steps.sonar.enabled() {
+        let message = "is skipped for dotnet: the SonarScanner CLI the library runs cannot analyse C#; SonarScanner for .NET \
+                       (`dotnet sonarscanner begin`, `dotnet build`, `dotnet sonarscanner end`) can, in a test step of your own \
+                       image. Set `steps.sonar: false` to silence this"
+            .to_owned();
+        problems.push_with(crate::krm::Severity::Warning, &steps_path.key("sonar"), message);
+        steps.sonar = Step::Off;
+    }
     let git = git(problems, &spec_path.key("git"), &s.repo, s.git.unwrap_or_default());
     let cache = cache(problems, &spec_path.key("cache"), s.cache);
     let workspace = s.workspace.unwrap_or_default();

@@ -1,6 +1,7 @@
-//! Pod hardening, checked on the example tree's build: every container of every library
-//! template runs non-root, cannot escalate privileges, drops every capability, uses the
-//! RuntimeDefault seccomp profile, has resource requests and limits, gets no ServiceAccount
+//! Pod hardening, checked on the example tree's build: every container (`container`, `script`,
+//! init containers, sidecars, `containerSet` containers) of every template of every
+//! ClusterWorkflowTemplate and WorkflowTemplate runs non-root, cannot escalate privileges, drops every capability, uses the
+//! RuntimeDefault seccomp profile and no unconfined AppArmor profile, has resource requests and limits, gets no ServiceAccount
 //! token, and runs an image pinned by digest. Every WorkflowTemplate and ServiceAccount keeps
 //! the token away from step pods. The only exceptions are listed in `EXCEPTIONS`, with reasons.
 
@@ -20,15 +21,38 @@ struct Exception {
 /// THE allow-list: the one place an exception to the hardening rules is recorded.
 const EXCEPTIONS: &[Exception] = &[Exception {
     template: "image/build",
-    rules: &["allowPrivilegeEscalation", "capabilities", "seccompProfile"],
+    rules: &["allowPrivilegeEscalation", "capabilities", "seccompProfile", "appArmorProfile"],
     reason: "rootless BuildKit creates its user namespace with the setuid newuidmap/newgidmap helpers \
              (so privilege escalation and their capabilities must stay) and calls unshare and mount, \
-             which RuntimeDefault seccomp blocks; it still runs as uid 1000, never root",
+             which RuntimeDefault seccomp blocks and the container runtime's default AppArmor profile \
+             denies (mount), hence Unconfined for both; it still runs as uid 1000, never root",
 }];
 
-/// The rules a container breaks, by name.
+/// Every container a template runs, with where it sits: the main `container` or `script`, init
+/// containers, sidecars and the containers of a `containerSet`.
+fn containers(template: &Value) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    for key in ["container", "script"] {
+        if let Some(c) = template.get(key) {
+            out.push((key.to_owned(), c));
+        }
+    }
+    let lists = [("initContainers", &template["initContainers"]), ("sidecars", &template["sidecars"])];
+    for (key, list) in lists.into_iter().chain([("containerSet", &template["containerSet"]["containers"])]) {
+        for (i, c) in list.as_array().into_iter().flatten().enumerate() {
+            out.push((format!("{key}[{i}]"), c));
+        }
+    }
+    out
+}
+
+/// The rules a template's main container breaks, by name.
 fn broken_rules(template: &Value) -> Vec<&'static str> {
-    let c = &template["container"];
+    broken_rules_of(template, &template["container"])
+}
+
+/// The rules one container `c` of `template` breaks, by name.
+fn broken_rules_of(template: &Value, c: &Value) -> Vec<&'static str> {
     let sc = &c["securityContext"];
     let pod = &template["securityContext"];
     let mut broken = Vec::new();
@@ -48,6 +72,10 @@ fn broken_rules(template: &Value) -> Vec<&'static str> {
     if seccomp != Some("RuntimeDefault") {
         broken.push("seccompProfile");
     }
+    let apparmor = sc["appArmorProfile"]["type"].as_str().or_else(|| pod["appArmorProfile"]["type"].as_str());
+    if apparmor == Some("Unconfined") {
+        broken.push("appArmorProfile");
+    }
     let sized = ["requests", "limits"].iter().all(|k| ["cpu", "memory"].iter().all(|r| c["resources"][k][r].is_string()));
     if !sized {
         broken.push("resources");
@@ -55,7 +83,7 @@ fn broken_rules(template: &Value) -> Vec<&'static str> {
     if template["automountServiceAccountToken"] != false {
         broken.push("automountServiceAccountToken");
     }
-    if !image_pinned(template) {
+    if !image_pinned(template, c) {
         broken.push("imageDigest");
     }
     broken
@@ -63,8 +91,8 @@ fn broken_rules(template: &Value) -> Vec<&'static str> {
 
 /// The image is pinned by digest, or is an input whose default is; an input without a default
 /// is the Pipeline's own image (the generic toolchain), which the library cannot pin.
-fn image_pinned(template: &Value) -> bool {
-    let image = template["container"]["image"].as_str().unwrap_or("");
+fn image_pinned(template: &Value, c: &Value) -> bool {
+    let image = c["image"].as_str().unwrap_or("");
     let Some(input) = image.strip_prefix("{{inputs.parameters.").and_then(|s| s.strip_suffix("}}")) else {
         return image.contains("@sha256:");
     };
@@ -80,20 +108,31 @@ fn every_library_container_is_hardened_except_the_listed_ones() {
     let docs = documents(&run.stdout);
     let mut problems = Vec::new();
     let mut used: BTreeSet<(&str, &str)> = BTreeSet::new();
-    let mut containers = 0;
-    for cwt in docs.iter().filter(|d| d["kind"] == "ClusterWorkflowTemplate") {
-        let name = cwt["metadata"]["name"].as_str().unwrap();
-        let family = name.splitn(3, '-').nth(2).unwrap();
-        for template in cwt["spec"]["templates"].as_array().unwrap().iter().filter(|t| t.get("container").is_some()) {
-            containers += 1;
+    let mut containers_checked = 0;
+    let mut workflow_templates = 0;
+    for doc in docs.iter().filter(|d| d["kind"] == "ClusterWorkflowTemplate" || d["kind"] == "WorkflowTemplate") {
+        let name = doc["metadata"]["name"].as_str().unwrap();
+        // A library template is `<family>/<template>`; a pipeline's own is `pipeline/<template>`.
+        let family = if doc["kind"] == "ClusterWorkflowTemplate" {
+            name.splitn(3, '-').nth(2).unwrap()
+        } else {
+            workflow_templates += 1;
+            "pipeline"
+        };
+        for template in doc["spec"]["templates"].as_array().unwrap() {
             let key = format!("{family}/{}", template["name"].as_str().unwrap());
             let allowed = EXCEPTIONS.iter().find(|e| e.template == key);
-            for rule in broken_rules(template) {
-                match allowed.and_then(|e| e.rules.iter().find(|r| **r == rule)) {
-                    Some(r) => {
-                        used.insert((allowed.unwrap().template, r));
+            for (place, c) in containers(template) {
+                containers_checked += 1;
+                for rule in broken_rules_of(template, c) {
+                    match allowed.and_then(|e| e.rules.iter().find(|r| **r == rule)) {
+                        Some(r) => {
+                            used.insert((allowed.unwrap().template, r));
+                        }
+                        None => {
+                            problems.push(format!("{} {name}/{} {place}: breaks {rule}", doc["kind"].as_str().unwrap(), template["name"]))
+                        }
                     }
-                    None => problems.push(format!("{name}/{}: breaks {rule}", template["name"].as_str().unwrap())),
                 }
             }
         }
@@ -106,7 +145,8 @@ fn every_library_container_is_hardened_except_the_listed_ones() {
             }
         }
     }
-    assert!(containers >= 30, "only {containers} containers checked");
+    assert!(containers_checked >= 30, "only {containers_checked} containers checked");
+    assert_eq!(workflow_templates, super::kustomize::PIPELINES.len(), "every WorkflowTemplate is walked");
     assert!(problems.is_empty(), "hardening rules broken:\n{}", problems.join("\n"));
 }
 
@@ -148,6 +188,23 @@ fn step_pods_never_get_a_service_account_token() {
         }
     }
     assert_eq!(checked, super::kustomize::PIPELINES.len());
+}
+
+#[test]
+fn every_container_place_is_walked() {
+    let t: Value = serde_json::json!({
+        "name": "x",
+        "script": {"image": "a"},
+        "initContainers": [{"image": "b"}],
+        "sidecars": [{"image": "c"}, {"image": "d"}],
+        "containerSet": {"containers": [{"image": "e"}]},
+        "securityContext": {"appArmorProfile": {"type": "Unconfined"}}
+    });
+    let places: Vec<String> = containers(&t).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(places, ["script", "initContainers[0]", "sidecars[0]", "sidecars[1]", "containerSet[0]"]);
+    for (_, c) in containers(&t) {
+        assert!(broken_rules_of(&t, c).contains(&"appArmorProfile"));
+    }
 }
 
 #[test]

@@ -27,6 +27,9 @@ const FIELDS: &[Field] = &[
     Field { path: "spec.steps.test.image", set: |b, v| b["pipeline"]["spec"]["steps"]["test"]["image"] = v.into() },
     Field { path: "spec.notify.webhook.secretName", set: |b, v| b["pipeline"]["spec"]["notify"]["webhook"]["secretName"] = v.into() },
     Field { path: "spec.notify.webhook.key", set: |b, v| b["pipeline"]["spec"]["notify"]["webhook"]["key"] = v.into() },
+    Field { path: "spec.triggers.push.branches", set: |b, v| b["pipeline"]["spec"]["triggers"]["push"]["branches"][0] = v.into() },
+    Field { path: "spec.sonar.projectKey", set: |b, v| b["pipeline"]["spec"]["sonar"]["projectKey"] = v.into() },
+    Field { path: "spec.notify.commitStatus.apiUrl", set: |b, v| b["pipeline"]["spec"]["notify"]["commitStatus"]["apiUrl"] = v.into() },
     Field { path: "spec.groups", set: |b, v| b["team"]["spec"]["groups"][0] = v.into() },
 ];
 
@@ -47,7 +50,12 @@ fn pipeline() -> Value {
             "repo": "https://github.com/acme/payments-api.git", "revision": "main", "contextDir": "services/api",
             "toolchain": "node", "image": "registry.acme.io/payments/payments-api",
             "steps": {"test": {"command": ["npm", "test"]}},
-            "notify": {"webhook": {"secretName": "ci-webhook", "key": "url"}}
+            "triggers": {"push": {"branches": ["main", "release/*"]}},
+            "sonar": {"projectKey": "payments_api"},
+            "notify": {
+                "webhook": {"secretName": "ci-webhook", "key": "url"},
+                "commitStatus": {"provider": "github", "token": {"secretName": "gh-token", "key": "token"}, "apiUrl": "https://api.github.com"}
+            }
         }
     })
 }
@@ -61,7 +69,11 @@ fn input(field: &Field, value: &str) -> Vec<u8> {
         "spec": {"groups": ["payments-devs"], "access": "operate"}
     });
     let mut bundle = json!({"pipeline": pipeline(), "team": team});
-    let platform = json!({"apiVersion": "pipewright.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "acme"}, "spec": {}});
+    // Sonar on, so the project key reaches a real scanner step, not a no-op.
+    let platform = json!({
+        "apiVersion": "pipewright.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "acme"},
+        "spec": {"sonar": {"hostUrl": "https://sonar.acme.io", "token": {"secretName": "sonar-token", "key": "token"}}}
+    });
     let raw = value.strip_prefix("raw:");
     (field.set)(&mut bundle, if raw.is_some() { RAW } else { value });
     let list =
@@ -114,6 +126,16 @@ fn is_quoted_group(field: &Field, path: &str, text: &str, value: &str) -> bool {
         && path.ends_with(".workflows.argoproj.io/rbac-rule")
         && text == format!("'{value}' in groups")
         && !value.contains(['\'', '"', '\\'])
+}
+
+/// A branch pattern must appear in a Sensor's filter; it may only do so inside the anchored
+/// `^refs/heads/(…)$` regex, and only as plain branch characters (no regex syntax of its own).
+fn is_anchored_branch(field: &Field, path: &str, text: &str, value: &str) -> bool {
+    field.path == "spec.triggers.push.branches"
+        && path.contains(".filters.data[")
+        && text.starts_with("^refs/heads/(")
+        && text.ends_with(")$")
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_/".contains(&b))
 }
 
 #[test]
@@ -169,10 +191,19 @@ fn hostile_values_are_rejected_or_inert() {
             }
             // Strings that hold the value and differ from the baseline's at the same place.
             let landed: Vec<_> = all.iter().filter(|(p, s)| s.contains(value.as_str()) && base_strings.get(p) != Some(s)).collect();
+            if field.path == "spec.triggers.push.branches" && landed.is_empty() {
+                // `*` and `.` are rewritten (`[A-Za-z0-9._-]+`, `\.`): such a pattern shows only as a
+                // changed anchored regex, and may hold no other regex syntax.
+                assert!(value.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./*".contains(&b)), "{case}: accepted regex syntax");
+                let anchored = |p: &str, s: &str| p.contains(".filters.data[") && s.starts_with("^refs/heads/(") && s.ends_with(")$");
+                assert!(all.iter().any(|(p, s)| base_strings.get(p) != Some(s) && anchored(p, s)), "{case}: no filter changed");
+                inert += 1;
+                continue;
+            }
             assert!(!landed.is_empty(), "{case}: accepted, but the value is nowhere in the output");
             for (path, text) in landed {
                 assert!(
-                    is_inert(path) || is_quoted_group(field, path, text, value),
+                    is_inert(path) || is_quoted_group(field, path, text, value) || is_anchored_branch(field, path, text, value),
                     "{case}: the value landed in {path}, which is not a parameter or env value"
                 );
             }

@@ -1,13 +1,13 @@
 //! User values never become script text. A Platform and one Pipeline per toolchain carry
 //! marker values in every user-controlled field (repo, revision, contextDir, commands, images,
-//! Secret names); the test walks every container's shell or Python script (`sh -c`, `python3 -c`,
+//! Secret names, push branches, the SonarQube project key, the commit-status API URL); the test walks every container's shell or Python script (`sh -c`, `python3 -c`,
 //! `script.source`) and asserts that no marker and no `{{` appears in it, and that each marker
 //! appears only where values belong: workflow and task argument values.
 
 use super::support::{function, items};
 use serde_json::Value;
 
-const MARKERS: [&str; 7] = ["zzrepo", "zzrev", "zzdir", "zzcmd", "zzimage", "zzsecret", "zzstep"];
+const MARKERS: [&str; 10] = ["zzrepo", "zzrev", "zzdir", "zzcmd", "zzimage", "zzsecret", "zzstep", "zzbranch", "zzkey", "zzapi"];
 
 fn pipeline(name: &str, toolchain: &str, extra: &str) -> String {
     format!(
@@ -20,7 +20,11 @@ fn pipeline(name: &str, toolchain: &str, extra: &str) -> String {
     contextDir: services/zzdir
     toolchain: {toolchain}
     image: registry.example.com/zzimage
-    notify: {{webhook: {{secretName: zzsecret-hook, key: url}}}}
+    notify:
+      webhook: {{secretName: zzsecret-hook, key: url}}
+      commitStatus: {{provider: github, token: {{secretName: zzsecret-status, key: token}}, apiUrl: "https://zzapi.example.com/api/v3"}}
+    triggers: {{push: {{branches: [main, zzbranch/*]}}}}
+    sonar: {{projectKey: "zzkey_{name}"}}
     steps:
       deps: {{command: ["zzcmd", "--flag=$(touch /tmp/pwned)"], image: "zzstep/deps:1"}}
       lint: {{command: ["zzcmd", "lint;id"], image: "zzstep/lint:1"}}
@@ -31,7 +35,11 @@ fn pipeline(name: &str, toolchain: &str, extra: &str) -> String {
 
 fn input() -> String {
     let mut list = String::from("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n");
-    list.push_str("- apiVersion: pipewright.dev/v1alpha1\n  kind: Platform\n  metadata: {name: acme}\n  spec: {}\n");
+    // Sonar on, so the project key reaches the real scanner step rather than a no-op.
+    list.push_str(concat!(
+        "- apiVersion: pipewright.dev/v1alpha1\n  kind: Platform\n  metadata: {name: acme}\n",
+        "  spec: {sonar: {hostUrl: https://sonar.acme.io, token: {secretName: sonar-token, key: token}}}\n"
+    ));
     for t in ["node", "python", "go", "maven", "gradle", "rust", "dotnet", "generic"] {
         list.push_str(&pipeline(&format!("p-{t}"), t, ""));
     }
@@ -77,7 +85,8 @@ fn user_values_reach_containers_only_as_parameters_env_or_args() {
     let objects = items(&run.stdout);
     let mut script_count = 0;
     for object in objects.iter().filter(|o| o["apiVersion"] == "argoproj.io/v1alpha1") {
-        for template in object["spec"]["templates"].as_array().unwrap() {
+        // Sensors are argoproj.io objects too, with no templates of their own.
+        for template in object["spec"]["templates"].as_array().into_iter().flatten() {
             for script in scripts(template) {
                 script_count += 1;
                 assert!(
@@ -106,6 +115,13 @@ fn user_values_reach_containers_only_as_parameters_env_or_args() {
                 }
                 let is_argument = path.contains(".arguments.parameters[") && path.ends_with(".value");
                 let is_description = path == ".metadata.annotations.workflows.argoproj.io/description";
+                // A branch pattern becomes part of a Sensor's anchored event filter, and nothing else.
+                let is_filter = object["kind"] == "Sensor" && path.contains(".filters.data[") && value.starts_with("^refs/heads/(");
+                assert!(
+                    *m != "zzbranch" || is_filter,
+                    "{m} at {path} of {}: branch patterns belong in Sensor filters",
+                    object["metadata"]["name"]
+                );
                 assert!(
                     is_argument || is_description || object["kind"] != "WorkflowTemplate",
                     "{m} at {path} of {}",

@@ -5,6 +5,7 @@
 use super::argo_checks;
 use super::support::{self, function, items};
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 fn render_case(name: &str) -> Vec<Value> {
     let input = std::fs::read(support::root().join(format!("tests/cases/valid/{name}/input.yaml"))).unwrap();
@@ -196,7 +197,7 @@ fn the_notifier_reports_status_failed_step_and_link() {
     let sha = "0123456789abcdef0123456789abcdef01234567";
     let github = run(
         template(&docs, "notify", "commit-status"),
-        &[("PW_CHANNEL", "github"), ("REPO_PATH", "acme/api"), ("COMMIT", sha), ("FORGE_TOKEN", "t0ken")],
+        &[("PW_CHANNEL", "github"), ("REPO_PATH", "acme/api"), ("COMMIT", sha), ("FORGE_TOKEN", "t0ken\n")],
     );
     for expected in [
         format!("POST /repos/acme/api/statuses/{sha}"),
@@ -206,4 +207,187 @@ fn the_notifier_reports_status_failed_step_and_link() {
     ] {
         assert!(github.contains(&expected), "{expected:?} not in {github}");
     }
+    assert!(!github.contains("t0ken\n"), "the Secret's trailing newline is stripped");
+    // A token that http.client refuses (a newline inside) makes it raise an error quoting the
+    // header: the log names the error's type, never the token.
+    let out = std::process::Command::new("python3")
+        .args(["-c", &script(template(&docs, "notify", "commit-status"))])
+        .envs(common)
+        .envs([("PW_CHANNEL", "github"), ("REPO_PATH", "acme/api"), ("COMMIT", sha), ("FORGE_TOKEN", "ghp_leak\nX")])
+        .env("API_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let log = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{log}");
+    assert!(log.contains("request refused (ValueError)") && !log.contains("ghp_leak"), "{log}");
+}
+
+/// What each default image can run as `command[0]`, by repository: a path, or a name on the
+/// image's PATH. `FROM scratch` and ko images have no shell, so only their binary's full path
+/// runs there (the SBOM step once asked for `syft`, which `anchore/syft` does not have on a PATH).
+const KNOWN_ENTRYPOINTS: &[(&str, &[&str])] = &[
+    ("alpine/git", &["sh", "git"]),
+    ("node", &["sh"]),
+    ("python", &["sh", "python3"]),
+    ("golang", &["sh"]),
+    ("maven", &["sh"]),
+    ("gradle", &["sh"]),
+    ("rust", &["sh"]),
+    ("mcr.microsoft.com/dotnet/sdk", &["sh"]),
+    ("aquasec/trivy", &["sh", "trivy"]),
+    ("moby/buildkit", &["sh", "buildctl-daemonless.sh"]),
+    ("sonarsource/sonar-scanner-cli", &["sh", "sonar-scanner"]),
+    ("anchore/syft", &["/syft"]),
+    ("gcr.io/projectsigstore/cosign", &["/ko-app/cosign"]),
+];
+
+/// The repository of an image reference: without its digest and tag.
+fn repository(image: &str) -> &str {
+    let name = image.split('@').next().unwrap();
+    match name.rfind(':') {
+        Some(i) if !name[i..].contains('/') => &name[..i],
+        _ => name,
+    }
+}
+
+/// Every default image's template runs a binary that image has: no `command[0]` the image
+/// cannot start, and no default image missing from the table.
+#[test]
+fn every_template_runs_a_binary_its_default_image_has() {
+    let mut checked = BTreeSet::new();
+    let mut problems = Vec::new();
+    for case in ["supply-chain-everything-on", "supply-chain-switched-off", "platform-defaults"] {
+        for doc in render_case(case).iter().filter(|d| d["kind"] == "ClusterWorkflowTemplate") {
+            for t in doc["spec"]["templates"].as_array().unwrap().iter().filter(|t| t.get("container").is_some()) {
+                let image = t["container"]["image"].as_str().unwrap();
+                let image = match image.strip_prefix("{{inputs.parameters.").and_then(|s| s.strip_suffix("}}")) {
+                    Some(input) => {
+                        let params = t["inputs"]["parameters"].as_array().unwrap();
+                        match params.iter().find(|p| p["name"] == input).unwrap()["default"].as_str() {
+                            Some(default) => default,
+                            None => continue, // the generic toolchain: the Pipeline's own image
+                        }
+                    }
+                    None => image,
+                };
+                let repo = repository(image);
+                let command0 = t["container"]["command"][0].as_str().unwrap_or("<the image's entrypoint>");
+                match KNOWN_ENTRYPOINTS.iter().find(|(r, _)| *r == repo) {
+                    None => problems.push(format!("{}: image {repo} is not in KNOWN_ENTRYPOINTS", t["name"])),
+                    Some((_, known)) if !known.contains(&command0) => {
+                        problems.push(format!("{}: {repo} cannot run {command0:?} (it has {known:?})", t["name"]))
+                    }
+                    Some(_) => {
+                        checked.insert(repo.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(checked.len(), KNOWN_ENTRYPOINTS.len(), "every default image is checked: {checked:?}");
+}
+
+#[test]
+fn repositories_drop_tags_and_digests() {
+    assert_eq!(repository("alpine/git:2.47.2@sha256:0"), "alpine/git");
+    assert_eq!(repository("registry:5000/a/b@sha256:0"), "registry:5000/a/b");
+    assert_eq!(repository("sonarsource/sonar-scanner-cli@sha256:0"), "sonarsource/sonar-scanner-cli");
+}
+
+/// The sonar script as rendered: maven and gradle get `sonar.java.binaries` (relative to the
+/// project) once the classes exist, dotnet is skipped, the rest pass the arguments unchanged.
+#[test]
+fn the_sonar_script_adds_what_each_toolchain_needs() {
+    let docs = render_case("supply-chain-everything-on");
+    let sonar = template(&docs, "analysis", "sonar");
+    assert_eq!(env(sonar, "GIT_CONFIG_VALUE_0")["value"], "/workspace/src", "git trusts the checkout");
+    let dir = tempfile_dir("sonar");
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(bin.join("sonar-scanner"), "#!/bin/sh\necho \"scanner $*\"\n").unwrap();
+    std::process::Command::new("chmod").arg("+x").arg(bin.join("sonar-scanner")).status().unwrap();
+    let project = dir.join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let run = |toolchain: &str| {
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script(sonar), "sonar", "-Dsonar.projectKey=k"])
+            .env("PATH", &path)
+            .env("PW_TOOLCHAIN", toolchain)
+            .env("PW_PROJECT_DIR", &project)
+            .output()
+            .unwrap();
+        (out.status.code(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    };
+    assert_eq!(run("python"), (Some(0), "scanner -Dsonar.projectKey=k\n".into()));
+    let (code, out) = run("maven");
+    assert!(code == Some(2) && out.contains("no compiled classes in target/classes"), "{out}");
+    std::fs::create_dir_all(project.join("target/classes")).unwrap();
+    assert_eq!(run("maven").1, "scanner -Dsonar.projectKey=k -Dsonar.java.binaries=target/classes\n");
+    std::fs::create_dir_all(project.join("build/classes/java/main")).unwrap();
+    assert_eq!(run("gradle").1, "scanner -Dsonar.projectKey=k -Dsonar.java.binaries=build/classes/java/main\n");
+    let (code, out) = run("dotnet");
+    assert!(code == Some(0) && out.contains("cannot analyse C#") && !out.contains("scanner -D"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Findings (exit 3) fail the scan at once; a DB download or registry error (exit 1) is
+/// retried. The DB lives on the cache volume, which every WorkflowTemplate declares.
+#[test]
+fn scans_retry_errors_but_not_findings() {
+    let docs = render_case("supply-chain-everything-on");
+    for name in ["scan", "scan-image"] {
+        let t = template(&docs, "security", name);
+        assert_eq!(t["retryStrategy"]["retryPolicy"], "Always", "{name}");
+        assert_eq!(t["retryStrategy"]["expression"], "lastRetry.exitCode != \"3\"", "{name}");
+        let args: Vec<&str> = t["container"]["args"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+        let after = |flag: &str| args[args.iter().position(|a| *a == flag).unwrap() + 1];
+        assert_eq!(after("--exit-code"), "3", "{name}");
+        assert_eq!(after("--cache-dir"), "/cache/trivy", "{name}");
+        assert!(t["container"]["volumeMounts"].as_array().unwrap().iter().any(|m| m["name"] == "cache" && m["mountPath"] == "/cache"));
+    }
+}
+
+/// `DEFAULT_IMAGES` as written in `src/validate/platform.rs`: (key, reference) pairs.
+fn default_images() -> Vec<(String, String)> {
+    let source = std::fs::read_to_string(support::root().join("src/validate/platform.rs")).unwrap();
+    let start = source.find("pub const DEFAULT_IMAGES").unwrap();
+    let end = start + source[start..].find("];").unwrap();
+    source[start..end]
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("(\"")?.strip_suffix("\"),").map(str::to_owned))
+        .map(|l| {
+            let (key, reference) = l.split_once("\", \"").unwrap();
+            (key.to_owned(), reference.to_owned())
+        })
+        .collect()
+}
+
+/// The README's image tables say what the code pins: the "Default images" table the reference
+/// with the digest's first 8 hex digits, the other tables the tag (or, without one, the same
+/// short digest).
+#[test]
+fn the_readme_names_the_default_images_the_code_pins() {
+    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
+    let images = default_images();
+    assert_eq!(images.len(), 14, "{images:?}");
+    let mut problems = Vec::new();
+    for (key, reference) in &images {
+        let (name, digest) = reference.split_once("@sha256:").unwrap();
+        let short = format!("{name}@sha256:{}…", &digest[..8]);
+        if !readme.contains(&format!("| `{key}` | `{short}`")) {
+            problems.push(format!("Default images: `{key}` should be `{short}`"));
+        }
+        let tagged = name.rsplit_once(':').is_some_and(|(_, tag)| !tag.contains('/'));
+        let plain = if tagged { name.to_owned() } else { short.clone() };
+        for row in readme.lines().filter(|l| l.starts_with(&format!("| `images.{key}` |")) || l.starts_with(&format!("| `{key}` | `"))) {
+            let cell = row.split('|').nth(2).unwrap().trim();
+            let shown = cell.split('`').nth(1).unwrap_or("");
+            if shown != short && shown != plain {
+                problems.push(format!("{row}: the default is `{plain}`"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -45,7 +45,16 @@ fn clone(platform: &Platform, name: &str, auth: Auth) -> Template {
         env("EVENT", &input(param::EVENT)),
         env("PW_SOURCE", SOURCE_PATH),
         env("HOME", "/tmp"),
-        env("GIT_ALLOW_PROTOCOL", "https:http:ssh"),
+        // With credentials, the one transport they are for (the script sets the same): a
+        // submodule URL from `.gitmodules` cannot move the clone to http or another transport.
+        env(
+            "GIT_ALLOW_PROTOCOL",
+            match auth {
+                Auth::None => "https:http:ssh",
+                Auth::Https => "https",
+                Auth::Ssh => "ssh",
+            },
+        ),
         env("GIT_TERMINAL_PROMPT", "0"),
     ];
     let mut mounts = vec![workspace_mount()];

@@ -87,7 +87,7 @@ mod tests {
 
     #[test]
     fn scripts_hold_no_argo_expressions() {
-        for s in [scripts::CLONE, scripts::BUILD, scripts::LAUNCHER, scripts::NOTIFY, scripts::SCAN] {
+        for s in [scripts::CLONE, scripts::BUILD, scripts::LAUNCHER, scripts::NOTIFY, scripts::SCAN, scripts::SONAR] {
             assert!(!s.contains("{{"), "{s}");
         }
     }

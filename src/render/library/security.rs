@@ -2,12 +2,12 @@
 //! secrets, IaC misconfiguration) before the build, and of the pushed image after it. Both
 //! fail on the stricter of the Platform's and the Pipeline's `failOn`.
 
-use super::container::{MEDIUM, env, hardened_container, input, noop, registry_credentials, step, workspace_mount};
+use super::container::{MEDIUM, env, hardened_container, input, network_retry, noop, registry_credentials, step, workspace_mount};
 use crate::argo::{Parameter, RetryStrategy, Template};
 use crate::model::{Platform, Severity};
-use crate::render::contract::{SOURCE_PATH, param, template};
+use crate::render::contract::{CACHE_PATH, CACHE_VOLUME, SOURCE_PATH, param, template};
 use crate::render::scripts;
-use k8s_openapi::api::core::v1::Container;
+use k8s_openapi::api::core::v1::{Container, VolumeMount};
 
 fn severity_name(s: Severity) -> String {
     format!("{s:?}").to_uppercase()
@@ -27,12 +27,21 @@ fn trivy(platform: &Platform, args: &[&str]) -> Container {
     c.args = Some(args.iter().map(|a| (*a).to_owned()).collect());
     c.env =
         Some(vec![env("HOME", "/tmp"), env("PLATFORM_FAIL_ON", &severity_name(platform.fail_on)), env("FAIL_ON", &input(param::FAIL_ON))]);
-    c.volume_mounts = Some(vec![workspace_mount()]);
+    c.volume_mounts =
+        Some(vec![workspace_mount(), VolumeMount { name: CACHE_VOLUME.into(), mount_path: CACHE_PATH.into(), ..Default::default() }]);
     c
 }
 
+/// trivy's exit code when it found what `failOn` forbids: a verdict, never worth a retry.
+const FINDINGS: &str = "3";
+/// trivy's vulnerability DB, kept across runs on the pipeline's cache volume (an `emptyDir`,
+/// so a fresh download per step, when the pipeline's cache is off).
+const TRIVY_CACHE: &str = "/cache/trivy";
+
+/// Retries for a failed DB download or registry read (trivy exits 1), with the network steps'
+/// backoff; findings (exit 3) fail at once.
 fn retry() -> RetryStrategy {
-    RetryStrategy { limit: "2".into(), retry_policy: "OnError".into(), backoff: None, expression: None }
+    RetryStrategy { expression: Some(format!("lastRetry.exitCode != \"{FINDINGS}\"")), ..network_retry() }
 }
 
 pub(super) fn scan(platform: &Platform) -> Template {
@@ -43,10 +52,10 @@ pub(super) fn scan(platform: &Platform) -> Template {
             "--scanners",
             "vuln,secret,misconfig",
             "--exit-code",
-            "1",
+            FINDINGS,
             "--no-progress",
             "--cache-dir",
-            "/workspace/.cache/trivy",
+            TRIVY_CACHE,
             "--skip-dirs",
             "node_modules",
             "--",
@@ -78,18 +87,7 @@ pub(super) fn scan_image(platform: &Platform) -> Template {
     let reference = format!("{}@{}", input(param::IMAGE), input(param::DIGEST));
     let mut c = trivy(
         platform,
-        &[
-            "image",
-            "--scanners",
-            "vuln,secret",
-            "--exit-code",
-            "1",
-            "--no-progress",
-            "--cache-dir",
-            "/workspace/.cache/trivy",
-            "--",
-            &reference,
-        ],
+        &["image", "--scanners", "vuln,secret", "--exit-code", FINDINGS, "--no-progress", "--cache-dir", TRIVY_CACHE, "--", &reference],
     );
     let (volume, mount, docker_config) = registry_credentials(platform.registry_secret.as_str());
     c.volume_mounts.get_or_insert_default().push(mount);

@@ -8,12 +8,21 @@ use super::container::{
 use crate::argo::{Dag, Parameter, Task, Template};
 use crate::model::{Platform, Signing};
 use crate::render::contract::{SBOM_PATH, param, template};
-use k8s_openapi::api::core::v1::{Container, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume, VolumeMount, VolumeProjection};
+use k8s_openapi::api::core::v1::{
+    Container, EmptyDirVolumeSource, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume, VolumeMount, VolumeProjection,
+};
 
 /// Where cosign reads the pipeline ServiceAccount's OIDC token for keyless signing.
 const OIDC_TOKEN_DIR: &str = "/var/run/sigstore/cosign";
 /// The audience Fulcio expects on that token.
 const OIDC_AUDIENCE: &str = "sigstore";
+/// syft's binary in the `anchore/syft` image (`FROM scratch`, `ENTRYPOINT ["/syft"]`).
+const SYFT: &str = "/syft";
+/// cosign's binary in the ko-built `gcr.io/projectsigstore/cosign` image.
+const COSIGN: &str = "/ko-app/cosign";
+/// A writable scratch directory for the SBOM step, and its volume.
+const TMP_DIR: &str = "/tmp";
+const TMP_VOLUME: &str = "tmp";
 
 fn inputs() -> Vec<Parameter> {
     vec![Parameter::required(param::IMAGE, "The image repository."), Parameter::required(param::DIGEST, "The pushed image's digest.")]
@@ -72,19 +81,24 @@ fn with_registry(platform: &Platform, mut c: Container, name: &str) -> Template 
     t
 }
 
+/// The syft image is `FROM scratch`: the binary is `/syft` (no shell, no PATH lookup), and its
+/// `/tmp` is root-owned, so the step mounts an `emptyDir` there for syft's temporary files.
 fn sbom(platform: &Platform) -> Template {
     let mut c = hardened_container(platform.images.sbom.as_str(), MEDIUM);
-    c.command = Some(vec!["syft".into()]);
+    c.command = Some(vec![SYFT.into()]);
     c.args = Some(vec!["scan".into(), format!("registry:{}", image_ref()), "--output".into(), format!("spdx-json={SBOM_PATH}")]);
-    c.env = Some(vec![env("HOME", "/tmp"), env("SYFT_CHECK_FOR_APP_UPDATE", "false")]);
-    c.volume_mounts = Some(vec![workspace_mount()]);
-    with_registry(platform, c, template::SBOM)
+    c.env = Some(vec![env("HOME", TMP_DIR), env("TMPDIR", TMP_DIR), env("SYFT_CHECK_FOR_APP_UPDATE", "false")]);
+    c.volume_mounts =
+        Some(vec![workspace_mount(), VolumeMount { name: TMP_VOLUME.into(), mount_path: TMP_DIR.into(), ..Default::default() }]);
+    let mut t = with_registry(platform, c, template::SBOM);
+    t.volumes.push(Volume { name: TMP_VOLUME.into(), empty_dir: Some(EmptyDirVolumeSource::default()), ..Default::default() });
+    t
 }
 
 /// `cosign sign` or `cosign attest` of the digest, with the Platform's signing mode.
 fn cosign(platform: &Platform, which: &str) -> Template {
     let mut c = hardened_container(platform.images.signer.as_str(), SMALL);
-    c.command = Some(vec!["cosign".into()]);
+    c.command = Some(vec![COSIGN.into()]);
     let mut args = vec![which.to_owned(), "--yes".into()];
     if which == template::ATTEST {
         args.extend(["--type".into(), "spdxjson".into(), "--predicate".into(), SBOM_PATH.into()]);

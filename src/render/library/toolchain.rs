@@ -10,6 +10,16 @@ use crate::render::presets::{self, CACHE_LINK};
 use crate::render::scripts;
 use k8s_openapi::api::core::v1::VolumeMount;
 
+/// What started the run, which picks the cache's trust class. Its default is the pipeline's own
+/// `event` parameter, so every pipeline's runs get it without passing it.
+fn event_input() -> Parameter {
+    Parameter::with_default(
+        param::EVENT,
+        format!("{{{{workflow.parameters.{}}}}}", param::EVENT),
+        "What started the run: pull-request runs (and unknown events) use cache keys of their own.",
+    )
+}
+
 pub(super) fn templates(platform: &Platform, toolchain: Toolchain) -> Vec<Template> {
     let preset = presets::preset(toolchain);
     let image = platform.images.toolchain(toolchain);
@@ -26,6 +36,7 @@ pub(super) fn templates(platform: &Platform, toolchain: Toolchain) -> Vec<Templa
                 env("PW_SOURCE", SOURCE_PATH),
                 env("PW_CACHE_ROOT", CACHE_PATH),
                 env("PW_CACHE", CACHE_LINK),
+                env("PW_EVENT", &input(param::EVENT)),
                 env("HOME", "/tmp"),
                 // The clone runs as another user: let tools that call git trust the checkout.
                 env("GIT_CONFIG_COUNT", "1"),
@@ -37,7 +48,7 @@ pub(super) fn templates(platform: &Platform, toolchain: Toolchain) -> Vec<Templa
             }
             vars.extend(preset.env.iter().map(|(k, v)| env(k, v)));
             if name == template::TEST {
-                vars.extend(reports::test_env(toolchain));
+                vars.extend(reports::test_env(toolchain, platform.junit_reports));
             }
             c.env = Some(vars);
             c.working_dir = Some(SOURCE_PATH.into());
@@ -55,7 +66,12 @@ pub(super) fn templates(platform: &Platform, toolchain: Toolchain) -> Vec<Templa
             };
             let mut t = step(
                 name,
-                vec![Parameter::required(param::CONTEXT_DIR, "The project directory inside the repository."), command, image],
+                vec![
+                    Parameter::required(param::CONTEXT_DIR, "The project directory inside the repository."),
+                    command,
+                    image,
+                    event_input(),
+                ],
                 c,
             );
             if name == template::TEST && platform.junit_reports {

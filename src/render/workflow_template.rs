@@ -43,7 +43,10 @@ pub(super) fn task_ref(
 }
 
 fn step_args(step: &Step) -> Vec<Parameter> {
-    let mut args = vec![Parameter::value(param::CONTEXT_DIR, workflow_param(param::CONTEXT_DIR))];
+    let mut args = vec![
+        Parameter::value(param::CONTEXT_DIR, workflow_param(param::CONTEXT_DIR)),
+        Parameter::value(param::EVENT, workflow_param(param::EVENT)),
+    ];
     if let Step::Custom { command, image } = step {
         if let Some(c) = command {
             args.push(Parameter::value(param::COMMAND, c.as_lines()));

@@ -5,18 +5,18 @@ use super::container::{LARGE, env, hardened_container, input, step, workspace_mo
 use super::reports;
 use crate::argo::{Parameter, Template};
 use crate::model::{Platform, Toolchain};
-use crate::render::contract::{CACHE_PATH, CACHE_VOLUME, SOURCE_PATH, param, template};
+use crate::render::contract::{CACHE_PATH, CACHE_VOLUME, SOURCE_PATH, event, param, template};
 use crate::render::presets::{self, CACHE_LINK};
 use crate::render::scripts;
 use k8s_openapi::api::core::v1::VolumeMount;
 
-/// What started the run, which picks the cache's trust class. Its default is the pipeline's own
-/// `event` parameter, so every pipeline's runs get it without passing it.
+/// What started the run, which picks the cache's trust class. Every pipeline passes its own
+/// `event` parameter; a caller that passes none is taken for an untrusted pull request.
 fn event_input() -> Parameter {
     Parameter::with_default(
         param::EVENT,
-        format!("{{{{workflow.parameters.{}}}}}", param::EVENT),
-        "What started the run: pull-request runs (and unknown events) use cache keys of their own.",
+        event::PULL_REQUEST,
+        "What started the run: pull-request runs (and unknown events, and callers that pass none) use cache keys of their own.",
     )
 }
 

@@ -67,7 +67,8 @@ exec "$@"
 /// steps that share the workspace's group.
 /// Then it applies the publishing rule of `EVENT`: a semver tag publishes `<version>` (leading
 /// `v` stripped, anything else refused), a branch push or manual run `<branch>-<short sha>`, a
-/// pull request or schedule builds without pushing. A non-empty `IMAGE_TAG` overrides the tag.
+/// pull request or schedule builds without pushing. A non-empty `IMAGE_TAG` overrides the tag
+/// of a manual run only, and may not look like a release (semver) tag.
 pub const CLONE: &str = r#"set -eu
 umask 0002
 case "$REPO_URL" in -*) echo "pipewright: refusing repo URL that starts with '-'" >&2; exit 2 ;; esac
@@ -140,7 +141,15 @@ case "${EVENT:-manual}" in
   schedule) tag="${REVISION#refs/heads/}-$short"; push=false ;;
   *) echo "pipewright: unknown event (valid: manual, push, tag, pull-request, schedule)" >&2; exit 2 ;;
 esac
-if [ -n "$IMAGE_TAG" ]; then tag=$IMAGE_TAG; fi
+if [ -n "$IMAGE_TAG" ]; then
+  if [ "${EVENT:-manual}" != manual ]; then
+    echo "pipewright: image_tag is honoured only for manual runs: a $EVENT run publishes by the rule of its event" >&2; exit 2
+  fi
+  if printf '%s\n' "$IMAGE_TAG" | grep -Eq '^v?[0-9]+\.[0-9]+\.[0-9]+'; then
+    echo "pipewright: image_tag may not be a semver version: release tags come only from pushed git tags" >&2; exit 2
+  fi
+  tag=$IMAGE_TAG
+fi
 printf '%s' "$tag" | tr -c 'A-Za-z0-9_.-' '-' | cut -c1-128 > /tmp/pipewright/image_tag
 printf '%s' "$push" > /tmp/pipewright/push
 echo "pipewright: checked out $commit, image tag $(cat /tmp/pipewright/image_tag), push $push"
@@ -553,6 +562,11 @@ mod tests {
 
     /// Runs the publishing rule of the clone script (the part after the checkout) with `sh`.
     fn publish(event: &str, revision: &str) -> Result<(String, String), String> {
+        publish_as(event, revision, "")
+    }
+
+    /// The publishing rule with an `image_tag` argument.
+    fn publish_as(event: &str, revision: &str, image_tag: &str) -> Result<(String, String), String> {
         let start = super::CLONE.find("push=true\n").unwrap();
         let end = super::CLONE.find("printf '%s' \"$tag\"").unwrap();
         let script = format!(
@@ -563,7 +577,7 @@ mod tests {
             .args(["-c", &script])
             .env("EVENT", event)
             .env("REVISION", revision)
-            .env("IMAGE_TAG", "")
+            .env("IMAGE_TAG", image_tag)
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -572,6 +586,18 @@ mod tests {
         }
         let (tag, push) = stdout.split_once(' ').unwrap();
         Ok((tag.to_owned(), push.to_owned()))
+    }
+
+    #[test]
+    fn image_tag_overrides_only_a_manual_run_and_never_as_a_release() {
+        assert_eq!(publish_as("manual", "main", "hotfix-7").unwrap(), ("hotfix-7".into(), "true".into()));
+        for event in ["push", "tag", "pull-request", "schedule"] {
+            let refused = publish_as(event, "refs/tags/v1.2.3", "hotfix-7").unwrap_err();
+            assert!(refused.contains("honoured only for manual runs"), "{event}: {refused}");
+        }
+        for release in ["1.2.3", "v1.2.3", "1.2.3-rc.1"] {
+            assert!(publish_as("manual", "main", release).unwrap_err().contains("may not be a semver version"), "{release}");
+        }
     }
 
     #[test]

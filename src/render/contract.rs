@@ -70,6 +70,9 @@ pub mod param {
     pub const EVENT: &str = "event";
     /// The branch, tag or pull request a run belongs to (no `/`): keys the run's mutex.
     pub const CONCURRENCY_KEY: &str = "concurrency_key";
+    /// The dependency cache claim a run mounts: the pipeline's own, or for pull requests (set
+    /// by the Sensor) one of their own, which trusted runs never mount.
+    pub const CACHE_CLAIM: &str = "cache_claim";
     /// `true` to push the built image, `false` to build only.
     pub const PUSH: &str = "push";
     /// The Secret holding the webhook (or Slack webhook) URL.

@@ -26,7 +26,7 @@ pub fn render(spec: &Spec) -> Vec<Object> {
         Spec::Platform(p) => library::render(p),
         Spec::Pipeline(p) => {
             let mut out = vec![workflow_template::render(p)];
-            out.extend(cache::claim(p));
+            out.extend(cache::claims(p));
             out.extend(rbac::render(p));
             out.extend(sensor::render(p));
             out.extend(cron::render(p));

@@ -84,26 +84,38 @@ case "${PW_GIT_AUTH:-none}" in
     PW_GIT_HOST=${REPO_URL#https://}
     PW_GIT_HOST=${PW_GIT_HOST%%/*}
     PW_GIT_HOST=${PW_GIT_HOST##*@}
-    export PW_GIT_HOST
+    # A pull request's `.gitmodules` may also name another private repository on that host,
+    # which its own test step could then read: its runs get the token for this one only.
+    PW_GIT_PATH=
+    if [ "${EVENT:-manual}" = pull-request ]; then
+      PW_GIT_PATH=${REPO_URL#https://}
+      PW_GIT_PATH=${PW_GIT_PATH#*/}
+    fi
+    export PW_GIT_HOST PW_GIT_PATH
     cat > /tmp/pipewright/credential <<'EOF'
 #!/bin/sh
 [ "${1:-}" = get ] || exit 0
 protocol=
 host=
+path=
 while IFS= read -r line; do
   case "$line" in
     protocol=*) protocol=${line#protocol=} ;;
     host=*) host=${line#host=} ;;
+    path=*) path=${line#path=} ;;
     '') break ;;
   esac
 done
 if [ "$protocol" != https ] || [ "$host" != "$PW_GIT_HOST" ]; then exit 0; fi
+if [ -n "$PW_GIT_PATH" ] && [ "$path" != "$PW_GIT_PATH" ]; then exit 0; fi
 if [ -s "$PW_GIT_CREDENTIALS/username" ]; then user=$(head -n1 "$PW_GIT_CREDENTIALS/username"); else user=x-access-token; fi
 printf 'username=%s\npassword=%s\n' "$user" "$(head -n1 "$PW_GIT_CREDENTIALS/password")"
 EOF
     chmod 0700 /tmp/pipewright/credential
     # The first, empty helper drops any helper a config file names; ours is then the only one.
-    export GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=credential.helper GIT_CONFIG_VALUE_0= GIT_CONFIG_KEY_1=credential.helper GIT_CONFIG_VALUE_1=/tmp/pipewright/credential
+    # useHttpPath makes git send the repository's path, which pull-request runs are held to.
+    export GIT_CONFIG_COUNT=3 GIT_CONFIG_KEY_0=credential.helper GIT_CONFIG_VALUE_0= GIT_CONFIG_KEY_1=credential.helper GIT_CONFIG_VALUE_1=/tmp/pipewright/credential
+    export GIT_CONFIG_KEY_2=credential.useHttpPath GIT_CONFIG_VALUE_2=true
     export GIT_ALLOW_PROTOCOL=https
     ;;
   ssh)
@@ -111,7 +123,8 @@ EOF
     chmod 0700 /tmp/pipewright/ssh
     (umask 0077; cat "$PW_GIT_CREDENTIALS/ssh-privatekey" > /tmp/pipewright/ssh/key)
     [ -s "$PW_GIT_CREDENTIALS/known_hosts" ] || { echo "pipewright: the SSH Secret has no known_hosts key" >&2; exit 2; }
-    export GIT_ALLOW_PROTOCOL=ssh
+    # The key only ever goes over ssh; public https submodules stay reachable.
+    export GIT_ALLOW_PROTOCOL=ssh:https
     export GIT_SSH_COMMAND="ssh -i /tmp/pipewright/ssh/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null -o UserKnownHostsFile=$PW_GIT_CREDENTIALS/known_hosts"
     ;;
 esac
@@ -264,17 +277,27 @@ def secret(name):
     # Secret values often end in a newline (`echo` into a file): never send it in a header or URL.
     return env.get(name, "").strip()
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect would replay the token to wherever it points (and turn the POST into a GET
+    # that "succeeds"): report it as the failure it is.
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+opener = urllib.request.build_opener(NoRedirect)
+
 def post(url, body, headers):
     # An exception's message can quote the URL or a header (a token): log its type and status only.
     headers = dict(headers, **{"Content-Type": "application/json"})
     for attempt in range(3):
         try:
             request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with opener.open(request, timeout=30) as response:
                 print("pipewright: %s notified, HTTP %d" % (channel, response.status))
                 return
         except urllib.error.HTTPError as caught:
             print("pipewright: %s attempt %d failed: HTTP %d" % (channel, attempt + 1, caught.code), file=sys.stderr)
+            if caught.code < 500 and caught.code != 429:
+                break  # a redirect, a bad token or a bad request: trying again changes nothing
         except ValueError as caught:
             # A malformed URL or header value: no retry can fix it.
             print("pipewright: %s request refused (%s): check the Secret's value" % (channel, type(caught).__name__), file=sys.stderr)
@@ -526,12 +549,13 @@ mod tests {
         std::fs::create_dir_all(&creds).unwrap();
         std::fs::write(creds.join("password"), "s3cret\n").unwrap();
         let setup = &CLONE[..CLONE.find("if [ \"$DEPTH\" = 0 ]").unwrap()].replace("/tmp/pipewright", tmp.to_str().unwrap());
-        let ask = |url: &str, request: &str| {
+        let ask_as = |event: &str, url: &str, request: &str| {
             let script = format!("{setup}printf '{request}' | \"$GIT_CONFIG_VALUE_1\" get; echo \"[$GIT_ALLOW_PROTOCOL]\"");
             let out = sh(
                 &script,
                 dir.path(),
                 &[
+                    ("EVENT", event),
                     ("REPO_URL", url),
                     ("REVISION", "main"),
                     ("DEPTH", "1"),
@@ -541,6 +565,7 @@ mod tests {
             );
             (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr))
         };
+        let ask = |url: &str, request: &str| ask_as("push", url, request);
         let (code, out) = ask("https://git.acme.io/team/app.git", "protocol=https\\nhost=git.acme.io\\n\\n");
         assert_eq!(code, Some(0), "{out}");
         assert_eq!(out, "username=x-access-token\npassword=s3cret\n[https]\n");
@@ -558,6 +583,14 @@ mod tests {
         }
         let (code, _) = ask("http://git.acme.io/team/app.git", "");
         assert_eq!(code, Some(2), "https credentials refuse a non-https URL");
+        // A trusted run's private submodules on the same host get the token; a pull request's
+        // `.gitmodules` cannot point it at another repository there.
+        let other = "protocol=https\\nhost=git.acme.io\\npath=team/secrets.git\\n\\n";
+        assert!(ask("https://git.acme.io/team/app.git", other).1.contains("password=s3cret"));
+        let (_, out) = ask_as("pull-request", "https://git.acme.io/team/app.git", other);
+        assert!(!out.contains("s3cret"), "{out}");
+        let own = "protocol=https\\nhost=git.acme.io\\npath=team/app.git\\n\\n";
+        assert!(ask_as("pull-request", "https://git.acme.io/team/app.git", own).1.contains("password=s3cret"));
     }
 
     /// Runs the publishing rule of the clone script (the part after the checkout) with `sh`.

@@ -9,6 +9,7 @@
 //! value that reaches a Workflow argument first passes a strict, anchored regex, so a hostile
 //! branch or tag name (quotes, `{{`, `$(`) never triggers a run.
 
+use super::cache;
 use super::contract::events::{EVENT_NAME, EVENT_SOURCE};
 use super::contract::{event, param};
 use super::meta;
@@ -154,20 +155,21 @@ fn source(dependency: &str, s: &Source) -> ae::ParameterSource {
 fn trigger(p: &Pipeline, r: &Rule) -> ae::Trigger {
     let name = p.name().as_str();
     let labels = BTreeMap::from([("pipewright.dev/pipeline".to_owned(), name.to_owned())]);
+    let mut arguments = Arguments {
+        parameters: vec![
+            Parameter::value(param::REVISION, ""),
+            Parameter::value(param::EVENT, r.event),
+            Parameter::value(param::CONCURRENCY_KEY, ""),
+        ],
+    };
+    if r.event == event::PULL_REQUEST {
+        arguments.parameters.extend(cache::pull_request_argument(p));
+    }
     let workflow = ae::SubmittedWorkflow {
         api_version: argo::API_VERSION,
         kind: "Workflow",
         metadata: ObjectMeta { generate_name: Some(format!("{name}-")), labels: Some(labels), ..Default::default() },
-        spec: ae::SubmittedSpec {
-            workflow_template_ref: WorkflowTemplateRef { name: name.into() },
-            arguments: Arguments {
-                parameters: vec![
-                    Parameter::value(param::REVISION, ""),
-                    Parameter::value(param::EVENT, r.event),
-                    Parameter::value(param::CONCURRENCY_KEY, ""),
-                ],
-            },
-        },
+        spec: ae::SubmittedSpec { workflow_template_ref: WorkflowTemplateRef { name: name.into() }, arguments },
     };
     ae::Trigger {
         template: ae::TriggerTemplate {

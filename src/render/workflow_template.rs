@@ -166,7 +166,7 @@ pub fn render(p: &Pipeline) -> Object {
     annotations.insert("pipewright.dev/library".into(), p.library.to_string());
     annotations.insert("workflows.argoproj.io/description".into(), format!("CI pipeline for {}", p.repo));
     let image = p.image.as_ref().map(|i| i.as_str().to_owned()).unwrap_or_default();
-    let arguments = Arguments {
+    let mut arguments = Arguments {
         parameters: vec![
             Parameter::value(param::REPO_URL, p.repo.as_str()),
             Parameter::value(param::REVISION, p.revision.as_str()),
@@ -177,6 +177,7 @@ pub fn render(p: &Pipeline) -> Object {
             Parameter::value(param::CONCURRENCY_KEY, concurrency_key(p.revision.as_str())),
         ],
     };
+    arguments.parameters.extend(cache::argument(p));
     let mut templates = vec![argo::Template { name: ENTRYPOINT.into(), dag: Some(dag(p)), ..Default::default() }];
     templates.extend(pipeline_steps::exit_handler(p, EXIT_HANDLER));
     let labels = BTreeMap::from([("pipewright.dev/pipeline".to_owned(), name.to_owned())]);

@@ -43,6 +43,8 @@ const LIBRARY: [&str; 14] = [
 const VERSIONS: [&str; 2] = ["v1", "v2"];
 /// The pipelines with git triggers (and so a Sensor); ledger also has a schedule.
 const TRIGGERED: [(&str, &str); 3] = [("team-payments", "payments-api"), ("team-payments", "ledger"), ("team-risk", "fraud-model")];
+/// The pipelines that pull requests trigger: their runs get a cache claim of their own.
+const WITH_PULL_REQUESTS: [(&str, &str); 2] = [("team-payments", "payments-api"), ("team-risk", "fraud-model")];
 /// The example tree's Teams, one per namespace: namespace, name, whether it receives webhooks, whether it operates.
 const TEAMS: [(&str, &str, bool, bool); 3] =
     [("team-payments", "payments", true, true), ("team-risk", "risk", true, false), ("team-web", "web", false, false)];
@@ -76,6 +78,9 @@ fn example_ids() -> BTreeSet<String> {
         ids.insert(format!("ClusterRoleBinding/pipewright-library-reader.{ns}.{name}.sensor"));
     }
     ids.insert("CronWorkflow/team-payments/ledger".into());
+    for (ns, name) in WITH_PULL_REQUESTS {
+        ids.insert(format!("PersistentVolumeClaim/{ns}/{name}-cache-pr"));
+    }
     for (ns, team, events, operate) in TEAMS {
         for kind in ["ServiceAccount", "Role", "RoleBinding"] {
             ids.insert(format!("{kind}/{ns}/{team}.team"));
@@ -106,11 +111,37 @@ fn assert_complete_and_valid(docs: &[Value]) {
     assert!(missing.is_empty(), "missing from the build: {missing:?}");
     let unexpected: Vec<_> = ids.difference(&expected).collect();
     assert!(unexpected.is_empty(), "unexpected in the build: {unexpected:?}");
-    // Every claim a WorkflowTemplate mounts (the dependency cache) is in the same build.
+    // Every claim a WorkflowTemplate mounts (the dependency cache, named by its `cache_claim`
+    // argument) is in the same build, both the default and what each Sensor passes; pull
+    // requests never get the claim that trusted runs mount.
     for wt in docs.iter().filter(|d| d["kind"] == "WorkflowTemplate") {
         let ns = wt["metadata"]["namespace"].as_str().unwrap();
+        let name = wt["metadata"]["name"].as_str().unwrap();
+        let argument = |params: &Value| {
+            params.as_array().into_iter().flatten().find(|p| p["name"] == "cache_claim").map(|p| p["value"].as_str().unwrap().to_owned())
+        };
         for volume in wt["spec"]["volumes"].as_array().into_iter().flatten() {
-            if let Some(claim) = volume["persistentVolumeClaim"]["claimName"].as_str() {
+            let Some(claim) = volume["persistentVolumeClaim"]["claimName"].as_str() else { continue };
+            assert_eq!(claim, "{{workflow.parameters.cache_claim}}", "{}", id(wt));
+            let default = argument(&wt["spec"]["arguments"]["parameters"]).expect("a cache_claim argument");
+            assert_eq!(default, format!("{name}-cache"));
+            let mut claims = vec![default.clone()];
+            for sensor in docs.iter().filter(|d| d["kind"] == "Sensor" && d["metadata"]["namespace"] == ns && d["metadata"]["name"] == name)
+            {
+                for trigger in sensor["spec"]["triggers"].as_array().unwrap() {
+                    let submitted = &trigger["template"]["argoWorkflow"]["source"]["resource"]["spec"]["arguments"]["parameters"];
+                    let event = submitted.as_array().unwrap().iter().find(|p| p["name"] == "event").unwrap()["value"].clone();
+                    match argument(submitted) {
+                        Some(pr) => {
+                            assert_eq!(event, "pull-request", "only pull requests change the claim");
+                            assert_ne!(pr, default, "a pull request mounts the trusted claim");
+                            claims.push(pr);
+                        }
+                        None => assert_ne!(event, "pull-request", "a pull request's run falls back to the trusted claim"),
+                    }
+                }
+            }
+            for claim in claims {
                 assert!(
                     ids.contains(&format!("PersistentVolumeClaim/{ns}/{claim}")),
                     "{} mounts claim {claim}, which the build lacks",

@@ -45,14 +45,15 @@ fn clone(platform: &Platform, name: &str, auth: Auth) -> Template {
         env("EVENT", &input(param::EVENT)),
         env("PW_SOURCE", SOURCE_PATH),
         env("HOME", "/tmp"),
-        // With credentials, the one transport they are for (the script sets the same): a
-        // submodule URL from `.gitmodules` cannot move the clone to http or another transport.
+        // With credentials, no http (the script sets the same): a submodule URL from
+        // `.gitmodules` cannot move the clone to a transport that would carry them in clear.
+        // An SSH key only ever goes over ssh, so public https submodules stay reachable.
         env(
             "GIT_ALLOW_PROTOCOL",
             match auth {
                 Auth::None => "https:http:ssh",
                 Auth::Https => "https",
-                Auth::Ssh => "ssh",
+                Auth::Ssh => "ssh:https",
             },
         ),
         env("GIT_TERMINAL_PROMPT", "0"),

@@ -5,9 +5,9 @@
 use super::container::{MEDIUM, env, hardened_container, input, network_retry, noop, registry_credentials, step, workspace_mount};
 use crate::argo::{Parameter, RetryStrategy, Template};
 use crate::model::{Platform, Severity};
-use crate::render::contract::{CACHE_PATH, CACHE_VOLUME, SOURCE_PATH, param, template};
+use crate::render::contract::{SOURCE_PATH, param, template};
 use crate::render::scripts;
-use k8s_openapi::api::core::v1::{Container, VolumeMount};
+use k8s_openapi::api::core::v1::Container;
 
 fn severity_name(s: Severity) -> String {
     format!("{s:?}").to_uppercase()
@@ -27,16 +27,17 @@ fn trivy(platform: &Platform, args: &[&str]) -> Container {
     c.args = Some(args.iter().map(|a| (*a).to_owned()).collect());
     c.env =
         Some(vec![env("HOME", "/tmp"), env("PLATFORM_FAIL_ON", &severity_name(platform.fail_on)), env("FAIL_ON", &input(param::FAIL_ON))]);
-    c.volume_mounts =
-        Some(vec![workspace_mount(), VolumeMount { name: CACHE_VOLUME.into(), mount_path: CACHE_PATH.into(), ..Default::default() }]);
+    c.volume_mounts = Some(vec![workspace_mount()]);
     c
 }
 
 /// trivy's exit code when it found what `failOn` forbids: a verdict, never worth a retry.
 const FINDINGS: &str = "3";
-/// trivy's vulnerability DB, kept across runs on the pipeline's cache volume (an `emptyDir`,
-/// so a fresh download per step, when the pipeline's cache is off).
-const TRIVY_CACHE: &str = "/cache/trivy";
+/// trivy's vulnerability DB, in the run's own workspace: never on the pipeline's cache volume,
+/// which pull-request code mounts read-write (a planted, "fresh" empty DB there would switch
+/// the scans of later trusted runs off), and never shared between runs (trivy gives up after
+/// five seconds on another process's lock).
+const TRIVY_CACHE: &str = "/workspace/.cache/trivy";
 
 /// Retries for a failed DB download or registry read (trivy exits 1), with the network steps'
 /// backoff; findings (exit 3) fail at once.

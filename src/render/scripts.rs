@@ -50,7 +50,10 @@ if [ -n "${PW_REPORTS_FROM:-}" ]; then
   rc=$?
   set -e
   mkdir -p "$PW_REPORTS_DIR"
-  find . -path "*/$PW_REPORTS_FROM/*" -name '*.xml' -type f -exec cp {} "$PW_REPORTS_DIR/" \; 2>/dev/null || true
+  # Each report keeps its module's path in its name: modules often hold same-named reports.
+  find . -path "*/$PW_REPORTS_FROM/*" -name '*.xml' -type f 2>/dev/null | while IFS= read -r report; do
+    cp -- "$report" "$PW_REPORTS_DIR/$(printf '%s' "${report#./}" | tr '/' '_')" || true
+  done
   echo "pipewright: $(find "$PW_REPORTS_DIR" -name '*.xml' -type f | wc -l | tr -d ' ') JUnit report(s) in $PW_REPORTS_DIR"
   exit "$rc"
 fi
@@ -216,21 +219,23 @@ exec trivy "$command" --severity "$severities" "$@"
 "#;
 
 /// Runs `sonar-scanner` with its arguments plus what `PW_TOOLCHAIN` needs: the CLI scanner
-/// refuses Java sources without `sonar.java.binaries` (relative to the project directory
-/// `PW_PROJECT_DIR`; the test step, which runs before, compiled them), and cannot analyse C#
+/// refuses Java sources without `sonar.java.binaries` (every module's classes, under the
+/// project directory `PW_PROJECT_DIR`; the test step, which runs before, compiled them), and cannot analyse C#
 /// at all, so dotnet is skipped with a log line (SonarScanner for .NET does it instead).
 pub const SONAR: &str = r#"set -eu
 binaries=
+classes=
+# Every module's classes: sonar.java.binaries takes wildcards, `**` matching no directory too.
 case "${PW_TOOLCHAIN:-generic}" in
-  maven) binaries=target/classes ;;
-  gradle) binaries=build/classes/java/main; [ -d "$PW_PROJECT_DIR/$binaries" ] || binaries=build/classes ;;
+  maven) binaries='**/target/classes'; classes=target/classes ;;
+  gradle) binaries='**/build/classes'; classes=build/classes ;;
   dotnet)
     echo "pipewright: skipping SonarQube: the SonarScanner CLI cannot analyse C#/.NET (run SonarScanner for .NET: dotnet sonarscanner begin, dotnet build, dotnet sonarscanner end)" >&2
     exit 0 ;;
 esac
 if [ -n "$binaries" ]; then
-  if [ ! -d "$PW_PROJECT_DIR/$binaries" ]; then
-    echo "pipewright: no compiled classes in $binaries: SonarQube needs them for Java (keep the test step on, it compiles them)" >&2
+  if [ -z "$(find "$PW_PROJECT_DIR" -type d -path "*/$classes" 2>/dev/null | head -n 1)" ]; then
+    echo "pipewright: no compiled classes in any module's $classes: SonarQube needs them for Java (keep the test step on, it compiles them)" >&2
     exit 2
   fi
   set -- "$@" "-Dsonar.java.binaries=$binaries"
@@ -471,7 +476,8 @@ mod tests {
         std::fs::create_dir_all(src.join("app")).unwrap();
         let reports = src.join("reports");
         let cache = src.join("cache");
-        let command = "sh\n-c\nmkdir -p target/surefire-reports && echo '<testsuite/>' > target/surefire-reports/TEST-a.xml && exit 3";
+        // Two modules with same-named reports: both are kept, each named after its path.
+        let command = "sh\n-c\nfor m in core api; do mkdir -p $m/target/surefire-reports && echo '<testsuite/>' > $m/target/surefire-reports/TEST-a.xml; done; exit 3";
         let out = sh(
             LAUNCHER,
             src,
@@ -488,8 +494,10 @@ mod tests {
             ],
         );
         assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(reports.join("TEST-a.xml").is_file());
-        assert!(String::from_utf8_lossy(&out.stdout).contains("1 JUnit report(s)"));
+        for module in ["core", "api"] {
+            assert!(reports.join(format!("{module}_target_surefire-reports_TEST-a.xml")).is_file(), "{module}");
+        }
+        assert!(String::from_utf8_lossy(&out.stdout).contains("2 JUnit report(s)"));
     }
 
     #[test]

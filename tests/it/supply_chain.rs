@@ -322,11 +322,15 @@ fn the_sonar_script_adds_what_each_toolchain_needs() {
     };
     assert_eq!(run("python"), (Some(0), "scanner -Dsonar.projectKey=k\n".into()));
     let (code, out) = run("maven");
-    assert!(code == Some(2) && out.contains("no compiled classes in target/classes"), "{out}");
-    std::fs::create_dir_all(project.join("target/classes")).unwrap();
-    assert_eq!(run("maven").1, "scanner -Dsonar.projectKey=k -Dsonar.java.binaries=target/classes\n");
+    assert!(code == Some(2) && out.contains("no compiled classes in any module's target/classes"), "{out}");
+    // A multi-module build: the classes are in the modules only.
+    std::fs::create_dir_all(project.join("core/target/classes")).unwrap();
+    std::fs::create_dir_all(project.join("api/target/classes")).unwrap();
+    assert_eq!(run("maven").1, "scanner -Dsonar.projectKey=k -Dsonar.java.binaries=**/target/classes\n");
+    let (code, _) = run("gradle");
+    assert_eq!(code, Some(2), "no build/classes yet");
     std::fs::create_dir_all(project.join("build/classes/java/main")).unwrap();
-    assert_eq!(run("gradle").1, "scanner -Dsonar.projectKey=k -Dsonar.java.binaries=build/classes/java/main\n");
+    assert_eq!(run("gradle").1, "scanner -Dsonar.projectKey=k -Dsonar.java.binaries=**/build/classes\n");
     let (code, out) = run("dotnet");
     assert!(code == Some(0) && out.contains("cannot analyse C#") && !out.contains("scanner -D"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);

@@ -4,7 +4,7 @@
 //! for maven and gradle) and skips dotnet, which the CLI scanner cannot analyse.
 
 use super::container::{MEDIUM, env, hardened_container, input, network_retry, noop, secret_env, step, workspace_mount};
-use crate::argo::{Parameter, Template};
+use crate::argo::{Parameter, RetryStrategy, Template};
 use crate::model::Platform;
 use crate::render::contract::{SOURCE_PATH, param, template};
 use crate::render::scripts;
@@ -49,6 +49,14 @@ pub(super) fn sonar(platform: &Platform) -> Template {
     ]);
     c.volume_mounts = Some(vec![workspace_mount()]);
     let mut t = step(template::SONAR, inputs(platform), c);
-    t.retry_strategy = Some(network_retry());
+    // The scanner exits 3 when the analysis or the quality gate failed: a verdict, like 2.
+    let retry = network_retry();
+    t.retry_strategy = Some(RetryStrategy {
+        expression: retry.expression.map(|e| format!("{e} && lastRetry.exitCode != \"{SCANNER_VERDICT}\"")),
+        ..retry
+    });
     t
 }
+
+/// SonarScanner's exit code when the analysis or the quality gate failed.
+const SCANNER_VERDICT: &str = "3";

@@ -9,7 +9,7 @@ mod team;
 
 pub use meta::SpecMeta;
 pub use pipeline::{
-    AccessMode, CacheSetting, CacheVolume, GitSettings, Notify, Pipeline, PipelineSpec, PushTrigger, SecretKey, SecretRef, StepOverride,
+    AccessMode, CacheSetting, ClaimSettings, GitSettings, Notify, Pipeline, PipelineSpec, PushTrigger, SecretKey, SecretRef, StepOverride,
     StepSetting, Steps, Toolchain, Triggers,
 };
 pub use platform::{LibraryRelease, Platform, PlatformImages, PlatformSpec, RegistrySettings, ScanSettings, Severity};

@@ -82,7 +82,7 @@ pub struct PipelineSpec {
     /// is its own pod), made from the WorkflowTemplate's `volumeClaimTemplates` and deleted when
     /// the run ends. Default: 2Gi, ReadWriteOnce, the cluster's default class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workspace: Option<WorkspaceVolume>,
+    pub workspace: Option<ClaimSettings>,
     /// The library version the pipeline calls, such as `v1`: the Platform must emit it (`spec.versions`).
     /// Default: `v1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -129,38 +129,24 @@ pub enum CacheSetting {
     /// `true` keeps the default cache volume; `false` runs every step with a cold cache.
     Enabled(bool),
     /// The cache volume's settings.
-    Volume(CacheVolume),
+    Volume(ClaimSettings),
 }
 
-/// The cache volume's settings.
+/// A PersistentVolumeClaim's settings: the dependency cache's or the workspace's.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct CacheVolume {
-    /// The claim's size, as a Kubernetes quantity. Default: `5Gi`.
+pub struct ClaimSettings {
+    /// The claim's size, as a Kubernetes quantity. Default: `5Gi` for the cache, `2Gi` for the
+    /// workspace (the checkout plus what the steps write).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(example = &"10Gi")]
     pub size: Option<String>,
     /// The StorageClass of the claim. Default: the cluster's default class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_class_name: Option<String>,
-    /// `ReadWriteOnce` (default) or `ReadWriteMany`, which lets runs on different nodes share the cache.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_mode: Option<AccessMode>,
-}
-
-/// The workspace volume's settings.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct WorkspaceVolume {
-    /// The claim's size, as a Kubernetes quantity: the checkout plus what the steps write. Default: `2Gi`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(example = &"10Gi")]
-    pub size: Option<String>,
-    /// The StorageClass of the claim. Default: the cluster's default class.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub storage_class_name: Option<String>,
-    /// `ReadWriteOnce` (default) or `ReadWriteMany`, which lets the steps that run side by side
-    /// (lint, test, security-scan) mount it from different nodes at once.
+    /// `ReadWriteOnce` (default) or `ReadWriteMany`, which lets pods on different nodes mount
+    /// it at once: runs sharing the cache, or the steps of one run that go side by side (lint,
+    /// test, security-scan) sharing the workspace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_mode: Option<AccessMode>,
 }

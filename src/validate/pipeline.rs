@@ -99,13 +99,7 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
     }
     let git = git(problems, &spec_path.key("git"), &s.repo, s.git.unwrap_or_default());
     let cache = cache(problems, &spec_path.key("cache"), s.cache);
-    let workspace = s.workspace.unwrap_or_default();
-    let workspace = volume(
-        problems,
-        &spec_path.key("workspace"),
-        DEFAULT_WORKSPACE_SIZE,
-        (workspace.size, workspace.storage_class_name, workspace.access_mode),
-    );
+    let workspace = volume(problems, &spec_path.key("workspace"), DEFAULT_WORKSPACE_SIZE, s.workspace.unwrap_or_default());
     let library = s.library.as_deref().unwrap_or(LIBRARY_VERSION);
     let library = problems.check(&spec_path.key("library"), rules::library_version(library)).then(|| LibraryVersion::checked(library));
     let scheduled = s.triggers.as_ref().is_some_and(|t| t.schedule.is_some());
@@ -193,19 +187,15 @@ fn git(problems: &mut Problems, path: &Path, repo: &str, g: GitSettings) -> Opti
 fn cache(problems: &mut Problems, path: &Path, setting: Option<CacheSetting>) -> Option<Cache> {
     let given = match setting {
         Some(CacheSetting::Enabled(false)) => return Some(Cache::Off),
-        None | Some(CacheSetting::Enabled(true)) => spec::CacheVolume::default(),
+        None | Some(CacheSetting::Enabled(true)) => spec::ClaimSettings::default(),
         Some(CacheSetting::Volume(v)) => v,
     };
-    volume(problems, path, DEFAULT_CACHE_SIZE, (given.size, given.storage_class_name, given.access_mode)).map(Cache::Volume)
+    volume(problems, path, DEFAULT_CACHE_SIZE, given).map(Cache::Volume)
 }
 
 /// A claim's size, StorageClass and access mode, as given, with defaults.
-fn volume(
-    problems: &mut Problems,
-    path: &Path,
-    default_size: &str,
-    (size, class, mode): (Option<String>, Option<String>, Option<AccessMode>),
-) -> Option<ClaimSettings> {
+fn volume(problems: &mut Problems, path: &Path, default_size: &str, given: spec::ClaimSettings) -> Option<ClaimSettings> {
+    let spec::ClaimSettings { size, storage_class_name: class, access_mode: mode } = given;
     let size = size.as_deref().unwrap_or(default_size);
     let size = problems.check(&path.key("size"), rules::storage_size(size)).then(|| StorageSize::checked(size));
     let class = match class {

@@ -199,7 +199,9 @@ fn show(value: &Value) -> String {
 /// Removes what the schema rejects, so that the rest of the object can still be checked (and
 /// every problem reported at once): unknown fields, and fields whose value has a wrong type, a
 /// wrong constant or an unknown enum value, or holds such a value (a list with a bad element
-/// goes whole, so that the indices of what is left stay true).
+/// goes whole, so that the indices of what is left stay true). A required field that must be
+/// one of a few constants (a `toolchain` typo) is set to the first of them instead, so the
+/// checks that need it still run; what they say about that field itself is dropped later.
 pub fn prune_invalid(root: &Value, schema: &Value, value: &mut Value) {
     let schema = resolve(root, schema);
     if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
@@ -213,9 +215,17 @@ pub fn prune_invalid(root: &Value, schema: &Value, value: &mut Value) {
             let empty = Map::new();
             let properties = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
             let closed = schema.get("additionalProperties") == Some(&Value::Bool(false));
+            let required: Vec<&str> =
+                schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
             map.retain(|k, v| match properties.get(k) {
                 Some(p) => {
                     prune_invalid(root, p, v);
+                    if !valid(root, p, v)
+                        && required.contains(&k.as_str())
+                        && let Some(first) = first_const(root, p)
+                    {
+                        *v = first.clone();
+                    }
                     valid(root, p, v)
                 }
                 None => !closed,
@@ -228,6 +238,16 @@ pub fn prune_invalid(root: &Value, schema: &Value, value: &mut Value) {
         }
         _ => {}
     }
+}
+
+/// The first constant a schema of constants allows (an enum's first value).
+fn first_const<'a>(root: &'a Value, schema: &'a Value) -> Option<&'a Value> {
+    let schema = resolve(root, schema);
+    if let Some(c) = schema.get("const") {
+        return Some(c);
+    }
+    let branches = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array)?;
+    branches.iter().find_map(|b| resolve(root, b).get("const"))
 }
 
 /// Whether the value passes the structural checks with no problem at all.

@@ -32,7 +32,7 @@ impl<'l> Budget<'l> {
         Budget {
             limits,
             remaining: Cell::new(limits.max_nodes),
-            text_remaining: Cell::new(limits.max_bytes),
+            text_remaining: Cell::new(limits.max_text()),
             failure: RefCell::new(None),
             failure_path: RefCell::new(Vec::new()),
         }
@@ -81,14 +81,15 @@ impl<'l> Budget<'l> {
     }
 
     /// Counts `len` bytes of decoded scalar text against the budget. Without aliases the text
-    /// is never longer than the input, so only an alias that repeats a long scalar can hit it.
+    /// is at most 1.5 times the input (the escapes `\L` and `\P` turn 2 bytes into 3), under
+    /// the budget, so only an alias that repeats a long scalar can hit it.
     fn take_text<E: de::Error>(&self, len: usize) -> Result<(), E> {
         match self.text_remaining.get().checked_sub(len) {
             Some(left) => {
                 self.text_remaining.set(left);
                 Ok(())
             }
-            None => Err(self.fail(ReadError::TooMuchText(self.limits.max_bytes))),
+            None => Err(self.fail(ReadError::TooMuchText(self.limits.max_text()))),
         }
     }
 
@@ -201,6 +202,14 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
 /// A mapping key: any scalar, as its string form.
 struct Key<'b, 'l>(&'b Budget<'l>);
 
+impl Key<'_, '_> {
+    /// A key spelled out from a number, counted against the text budget like any other.
+    fn counted<E: de::Error>(&self, key: String) -> Result<String, E> {
+        self.0.take_text(key.len())?;
+        Ok(key)
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for Key<'_, '_> {
     type Value = String;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
@@ -221,13 +230,14 @@ impl<'de> Visitor<'de> for Key<'_, '_> {
         Ok(b.to_string())
     }
     fn visit_i64<E: de::Error>(self, n: i64) -> Result<String, E> {
-        Ok(n.to_string())
+        self.counted(n.to_string())
     }
     fn visit_u64<E: de::Error>(self, n: u64) -> Result<String, E> {
-        Ok(n.to_string())
+        self.counted(n.to_string())
     }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<String, E> {
-        Ok(n.to_string())
+        // `1e300` is five bytes of YAML and 301 digits as a key.
+        self.counted(n.to_string())
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<String, E> {
         self.0.take_text(s.len())?;

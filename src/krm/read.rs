@@ -22,6 +22,14 @@ pub struct Limits {
 /// The default node budget: 10,000 Pipelines are about 200,000 nodes.
 const MAX_NODES: usize = 2_000_000;
 
+impl Limits {
+    /// The most decoded scalar text (keys and values, aliases expanded), in bytes: half again
+    /// the input limit, which text without aliases never reaches.
+    pub fn max_text(&self) -> usize {
+        self.max_bytes + self.max_bytes / 2
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits { max_bytes: 64 * 1024 * 1024, max_depth: 64, max_nodes: MAX_NODES }
@@ -49,7 +57,7 @@ pub enum ReadError {
     /// Too many nodes after aliases were expanded.
     #[error("the input holds more than {0} YAML nodes (aliases expanded): split it into smaller packages, or repeat fewer anchors")]
     TooManyNodes(usize),
-    /// More decoded scalar text than the input limit, aliases expanded (given in bytes).
+    /// More decoded scalar text than the text limit, aliases expanded (given in bytes).
     #[error(
         "the input's YAML aliases expand its text beyond {mib} MiB (an alias bomb?): write the values out instead of repeating anchors",
         mib = .0 / (1024 * 1024)
@@ -251,11 +259,15 @@ mod tests {
         // A few aliases of one long string: few nodes, within the library's replay cap, yet
         // gigabytes of text once expanded. The text budget stops it at the input limit.
         let limits = Limits { max_bytes: 1024 * 1024, ..Limits::default() };
-        let long = format!("a: &a {}\n{}", "x".repeat(300_000), (0..4).map(|i| format!("k{i}: *a\n")).collect::<String>());
+        let long = format!("a: &a {}\n{}", "x".repeat(300_000), (0..6).map(|i| format!("k{i}: *a\n")).collect::<String>());
         let error = parse_value(long.as_bytes(), &limits).unwrap_err().unplaced();
-        assert_eq!(error, ReadError::TooMuchText(1024 * 1024));
+        assert_eq!(error, ReadError::TooMuchText(1024 * 1024 * 3 / 2));
         let within = format!("a: &a {}\nb: *a\n", "x".repeat(300_000));
         assert!(parse_value(within.as_bytes(), &limits).is_ok(), "two copies fit in the budget");
+        // Number keys are spelled out (`1e300` has 301 digits) and counted too.
+        let limits = Limits { max_bytes: 64 * 1024, ..Limits::default() };
+        let keys: String = (0..400).map(|i| format!("{i}e300: 0\n")).collect();
+        assert_eq!(parse_value(keys.as_bytes(), &limits).unwrap_err().unplaced(), ReadError::TooMuchText(96 * 1024));
     }
 
     #[test]

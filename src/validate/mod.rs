@@ -16,6 +16,7 @@ mod triggers;
 use crate::krm::{FieldRef, FileRef, Object, ObjectRef, ResultItem, Severity};
 use crate::model::{Name, Origin, Spec};
 use crate::spec::{self, Kind};
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -186,14 +187,13 @@ fn validate_one(object: &Object, problems: &mut Problems) -> Option<Spec> {
     // problem is reported at once. When a bad field was required, nothing is left to check.
     let mut semantic = Problems::for_object(object);
     let spec = match kind {
-        Kind::Pipeline => serde_json::from_value(value).map(|p| pipeline::check(p, &mut semantic).map(Spec::Pipeline)),
-        Kind::Platform => serde_json::from_value(value).map(|p| platform::check(p, &mut semantic).map(Spec::Platform)),
-        Kind::Team => serde_json::from_value(value).map(|t| team::check(t, &mut semantic).map(Spec::Team)),
+        Kind::Pipeline => spec::Pipeline::deserialize(&value).map(|p| pipeline::check(p, &mut semantic).map(Spec::Pipeline)),
+        Kind::Platform => spec::Platform::deserialize(&value).map(|p| platform::check(p, &mut semantic).map(Spec::Platform)),
+        Kind::Team => spec::Team::deserialize(&value).map(|t| team::check(t, &mut semantic).map(Spec::Team)),
     };
-    // A semantic problem about a field the structural checks already refused (or its parent or
-    // child) only repeats it, seen through a default.
-    let related = |path: &str| structural.iter().any(|s| overlaps(s, path));
-    problems.items.extend(semantic.items.into_iter().filter(|r| r.field.as_ref().is_none_or(|f| !related(&f.path))));
+    let repeats =
+        |r: &ResultItem| r.field.as_ref().is_some_and(|f| structural.iter().any(|s| repeats_structural(s, &f.path, &r.message, &value)));
+    problems.items.extend(semantic.items.into_iter().filter(|r| !repeats(r)));
     match spec {
         Ok(spec) if !problems.has_errors() => spec,
         Ok(_) => None,
@@ -205,10 +205,46 @@ fn validate_one(object: &Object, problems: &mut Problems) -> Option<Spec> {
     }
 }
 
-/// Whether one field path is the other, or lies inside it.
-fn overlaps(a: &str, b: &str) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    long.strip_prefix(short).is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+/// Semantic problems that follow from a field the structural checks refused, seen through the
+/// default that pruning it left, as (where, what it says, the field it follows from):
+/// `spec.image` is required only while the build step is on, which a refused
+/// `steps.build-image` (or `steps`) leaves on.
+const FOLLOWS_FROM: [(&str, &str, &str); 1] = [("spec.image", "is required while the build-image step is on", "spec.steps.build-image")];
+
+/// Whether a semantic problem at `path` only repeats the structural one at `refused`: it is
+/// about the same field or one inside it; or about a parent that pruning left empty (`notify`
+/// naming no channel once its misspelt one is gone), while a parent with something left keeps
+/// its own problems; or it follows from the refused field (`FOLLOWS_FROM`).
+fn repeats_structural(refused: &str, path: &str, message: &str, pruned: &Value) -> bool {
+    let inside = |inner: &str, outer: &str| {
+        inner.strip_prefix(outer).is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+    };
+    inside(path, refused)
+        || (inside(refused, path) && lookup(pruned, path).is_none_or(is_empty))
+        || FOLLOWS_FROM
+            .iter()
+            .any(|(at, says, cause)| path == *at && message.starts_with(says) && (inside(refused, cause) || inside(cause, refused)))
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Null => true,
+        _ => false,
+    }
+}
+
+/// The value at a field path such as `spec.steps.test.command[0]`.
+fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(value, |v, segment| {
+        let (key, indices) = segment.split_once('[').map_or((segment, ""), |(k, rest)| (k, rest));
+        let mut v = if key.is_empty() { v } else { v.get(key)? };
+        for index in indices.split('[').filter(|i| !i.is_empty()) {
+            v = v.get(index.trim_end_matches(']').parse::<usize>().ok()?)?;
+        }
+        Some(v)
+    })
 }
 
 /// Checks a list that must hold at least one element (`empty` says what to give), each element

@@ -40,10 +40,11 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
     let image =
         s.image.as_deref().and_then(|i| problems.check(&spec_path.key("image"), rules::image(i, false)).then(|| ImageRepo::checked(i)));
     let steps_path = spec_path.key("steps");
-    let given = s.steps.unwrap_or_default();
+    let mut given = s.steps.unwrap_or_default();
     if s.toolchain == Toolchain::Generic {
         generic_steps(problems, &steps_path, &given);
     }
+    fixed_steps(problems, &steps_path, &mut given);
     let mut steps = StepPlan {
         deps: step(problems, &steps_path.key("deps"), given.deps),
         lint: step(problems, &steps_path.key("lint"), given.lint),
@@ -52,25 +53,6 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         build_image: step(problems, &steps_path.key("build-image"), given.build_image),
         sonar: step(problems, &steps_path.key("sonar"), given.sonar),
     };
-    // The scan and the build run the platform's scanner and builder, whose images the Platform
-    // pins (`spec.images.scanner`, `spec.images.builder`): a pipeline may only switch them off.
-    for (key, step, what) in [
-        ("security-scan", &steps.security_scan, "the platform's scanner, whose image the Platform sets (`spec.images.scanner`)"),
-        ("build-image", &steps.build_image, "the platform's rootless builder, whose image the Platform sets (`spec.images.builder`)"),
-    ] {
-        if let Step::Custom { command, image } = step {
-            for (field, given) in [("command", command.is_some()), ("image", image.is_some())] {
-                if given {
-                    let message =
-                        format!("cannot be overridden: the {key} step runs {what}; keep the step (`true`) or switch it off with `false`");
-                    problems.push(&steps_path.key(key).key(field), message);
-                }
-            }
-        }
-    }
-    if let Step::Custom { command: Some(_), .. } = steps.sonar {
-        problems.push(&steps_path.key("sonar").key("command"), "cannot be overridden: the sonar step runs the platform's scanner with the platform's server (set `image` or switch the step off with `false`)".into());
-    }
     if steps.build_image.enabled() && s.image.is_none() {
         problems.push(
             &spec_path.key("image"),
@@ -128,6 +110,34 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         library: library?,
         triggers: triggers?,
     })
+}
+
+/// The scan and the build run the platform's scanner and builder, whose images the Platform
+/// pins (`spec.images.scanner`, `spec.images.builder`): a pipeline may only switch them on or
+/// off. The sonar step runs the platform's scanner against the platform's server: a pipeline
+/// may replace its image only. What may not be set is refused as given (an empty command too),
+/// then left out, so no other check speaks of it.
+fn fixed_steps(problems: &mut Problems, path: &Path, given: &mut Steps) {
+    const SCANNER: &str = "the platform's scanner, whose image the Platform sets (`spec.images.scanner`)";
+    const BUILDER: &str = "the platform's rootless builder, whose image the Platform sets (`spec.images.builder`)";
+    for (key, setting, what) in [("security-scan", &mut given.security_scan, SCANNER), ("build-image", &mut given.build_image, BUILDER)] {
+        if let Some(StepSetting::Override(o)) = setting {
+            for (field, set) in [("command", o.command.is_some()), ("image", o.image.is_some())] {
+                if set {
+                    let message =
+                        format!("cannot be overridden: the {key} step runs {what}; keep the step (`true`) or switch it off with `false`");
+                    problems.push(&path.key(key).key(field), message);
+                }
+            }
+            *setting = Some(StepSetting::Enabled(true));
+        }
+    }
+    if let Some(StepSetting::Override(o)) = &mut given.sonar
+        && o.command.take().is_some()
+    {
+        let message = "cannot be overridden: the sonar step runs the platform's scanner with the platform's server (set `image` or switch the step off with `false`)";
+        problems.push(&path.key("sonar").key("command"), message.into());
+    }
 }
 
 /// The generic toolchain has no preset: each deps, lint and test step that runs names its own.

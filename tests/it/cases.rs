@@ -98,7 +98,7 @@ fn aliases_that_repeat_a_long_string_stop_at_the_text_limit() {
     input.extend((0..300).map(|i| format!("    k{i}: *a\n")));
     let run = function(input.as_bytes());
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("the input's YAML aliases expand its text beyond 64 MiB (an alias bomb?)"), "{}", run.stderr);
+    assert!(run.stderr.contains("the input's YAML aliases expand its text beyond 96 MiB (an alias bomb?)"), "{}", run.stderr);
     assert!(items(&run.stdout).is_empty());
     assert_names_object_and_field("alias text bomb", &run);
 }

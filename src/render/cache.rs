@@ -45,10 +45,11 @@ pub fn claims(p: &Pipeline) -> Vec<Object> {
     names.iter().map(|n| claim(p, n, settings)).collect()
 }
 
-fn claim(p: &Pipeline, claim: &str, ClaimSettings { size, storage_class, access_mode }: &ClaimSettings) -> Object {
+/// One claim named `named`, with the cache's settings.
+fn claim(p: &Pipeline, named: &str, ClaimSettings { size, storage_class, access_mode }: &ClaimSettings) -> Object {
     let name = p.name().as_str();
     let claim = PersistentVolumeClaim {
-        metadata: meta::object_meta(&p.origin, claim, Some(p.namespace().as_str()), &[("pipewright.dev/pipeline", name)]),
+        metadata: meta::object_meta(&p.origin, named, Some(p.namespace().as_str()), &[("pipewright.dev/pipeline", name)]),
         spec: Some(PersistentVolumeClaimSpec {
             access_modes: Some(vec![access_mode.as_str().into()]),
             storage_class_name: storage_class.as_ref().map(|c| c.to_string()),

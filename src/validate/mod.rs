@@ -53,8 +53,6 @@ pub struct Problems {
     object: Option<ObjectRef>,
     file: Option<String>,
     items: Vec<ResultItem>,
-    /// How many of the problems are unknown fields (which do not stop the semantic checks).
-    unknown_fields: usize,
 }
 
 impl Problems {
@@ -63,7 +61,7 @@ impl Problems {
             .annotation("internal.config.kubernetes.io/path")
             .or_else(|| object.annotation("config.kubernetes.io/path"))
             .map(str::to_owned);
-        Problems { object: Some(object.reference()), file, items: Vec::new(), unknown_fields: 0 }
+        Problems { object: Some(object.reference()), file, items: Vec::new() }
     }
 
     /// Records an error at `path`.

@@ -72,7 +72,6 @@ fn check_object(root: &Value, schema: &Value, map: &Map<String, Value>, path: &P
                         .unwrap_or_default();
                     let valid: Vec<&str> = properties.keys().map(String::as_str).collect();
                     out.push(&path.key(key), format!("unknown field `{key}`{hint} (valid fields: {})", valid.join(", ")));
-                    out.unknown_fields += 1;
                 }
                 Some(extra @ Value::Object(_)) => check(root, extra, value, &path.key(key), out),
                 _ => {}
@@ -220,13 +219,16 @@ pub fn prune_invalid(root: &Value, schema: &Value, value: &mut Value) {
             map.retain(|k, v| match properties.get(k) {
                 Some(p) => {
                     prune_invalid(root, p, v);
-                    if !valid(root, p, v)
-                        && required.contains(&k.as_str())
-                        && let Some(first) = first_const(root, p)
-                    {
-                        *v = first.clone();
+                    if valid(root, p, v) {
+                        return true;
                     }
-                    valid(root, p, v)
+                    match first_const(root, p).filter(|_| required.contains(&k.as_str())) {
+                        Some(first) => {
+                            *v = first.clone();
+                            true
+                        }
+                        None => false,
+                    }
                 }
                 None => !closed,
             });

@@ -162,10 +162,11 @@ fn add(root: &Path, target: &Target, object: &Object, hint: Hint, out: &mut dyn 
     })?;
     check(object, root, hint)?;
 
-    let base = root.join(target.kustomization.rsplit_once('/').map_or("", |(dir, _)| dir));
+    let kustomization_dir = target.kustomization.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let base = root.join(kustomization_dir);
     let entry = entry(&base, target, object)?;
     let spec_path = base.join(&entry);
-    let relative = format!("{}/{entry}", target.kustomization.rsplit_once('/').map_or("", |(dir, _)| dir));
+    let relative = format!("{kustomization_dir}/{entry}");
     let in_kustomization = |e: String| Failure::one(format!("{}: {e}", display(&kustomization_path)));
     let listed = kustomization::lists(&kustomization_text, target.field, &entry).map_err(in_kustomization)?;
     let edited =

@@ -16,5 +16,6 @@ pub mod gitops;
 pub mod krm;
 pub mod model;
 pub mod render;
+pub mod run;
 pub mod spec;
 pub mod validate;

@@ -6,6 +6,7 @@ mod argocd;
 mod cases;
 mod cli;
 mod determinism;
+mod docs_links;
 mod events_checks;
 mod fidelity;
 mod functions;

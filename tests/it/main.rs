@@ -18,6 +18,7 @@ mod invariants;
 mod kpt;
 mod kustomize;
 mod rbac_checks;
+mod required_fields;
 mod schema;
 mod sensor_filters;
 mod splicing;

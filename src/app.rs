@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// Runs pipewright with the process's arguments and standard streams; returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse().and_then(check_usage) {
+    let cli = match Cli::try_parse_from(crate::cli::args(std::env::args_os())).and_then(check_usage) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -31,8 +31,8 @@ pub enum Command {
     Fn,
     /// Print the JSON Schema of a kind (all kinds when none is given).
     Schema {
-        /// The kind.
-        #[arg(value_enum)]
+        /// The kind: pipeline, platform or team (any case, singular or plural).
+        #[arg(value_name = "KIND", value_parser = parse_kind)]
         kind: Option<KindArg>,
     },
     /// Scaffold the GitOps layout (argo/…) in DIR; never overwrites a file without --force.
@@ -223,8 +223,9 @@ pub enum RunOutputArg {
     Json,
 }
 
-/// A kind on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+/// A kind on the command line, written as users write it: `Pipeline`, `pipeline`, `pipelines`
+/// and `PIPELINE` all name the Pipeline kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
     /// Pipeline.
     Pipeline,
@@ -232,4 +233,28 @@ pub enum KindArg {
     Platform,
     /// Team.
     Team,
+}
+
+/// Reads a kind as users write it: any case, singular or plural.
+pub fn kind_word(word: &str) -> Option<KindArg> {
+    let lower = word.to_ascii_lowercase();
+    let singular = lower.strip_suffix('s').unwrap_or(&lower);
+    KindArg::value_variants().iter().copied().find(|k| k.to_possible_value().is_some_and(|v| v.get_name() == singular))
+}
+
+fn parse_kind(word: &str) -> Result<KindArg, String> {
+    kind_word(word).ok_or_else(|| format!("unknown kind {word:?} (valid: pipeline, platform, team; any case, singular or plural)"))
+}
+
+/// The process's arguments with the kind after `add` written as its subcommand's name, so
+/// `add Pipeline`, `add pipelines` and `add TEAM` work as `schema` does.
+pub fn args(raw: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = raw.into_iter().collect();
+    if args.get(1).is_some_and(|a| a == "add")
+        && let Some(kind) = args.get(2).and_then(|a| a.to_str()).and_then(kind_word)
+        && kind != KindArg::Platform
+    {
+        args[2] = kind.to_possible_value().expect("kinds are not hidden").get_name().into();
+    }
+    args
 }

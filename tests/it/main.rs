@@ -17,6 +17,7 @@ mod invariants;
 mod kpt;
 mod kustomize;
 mod rbac_checks;
+mod retries;
 mod schema;
 mod sensor_filters;
 mod splicing;

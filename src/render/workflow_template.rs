@@ -63,6 +63,7 @@ fn clone_task(p: &Pipeline) -> Task {
     let mut args = vec![
         Parameter::value(param::REPO_URL, workflow_param(param::REPO_URL)),
         Parameter::value(param::REVISION, workflow_param(param::REVISION)),
+        Parameter::value(param::COMMIT, workflow_param(param::COMMIT)),
         Parameter::value(param::IMAGE_TAG, workflow_param(param::IMAGE_TAG)),
         Parameter::value(param::DEPTH, p.git.depth.to_string()),
         Parameter::value(param::SUBMODULES, p.git.submodules.to_string()),
@@ -170,6 +171,8 @@ pub fn render(p: &Pipeline) -> Object {
         parameters: vec![
             Parameter::value(param::REPO_URL, p.repo.as_str()),
             Parameter::value(param::REVISION, p.revision.as_str()),
+            // The event's commit, which the Sensor sets; empty builds the tip of `revision`.
+            Parameter::value(param::COMMIT, ""),
             Parameter::value(param::CONTEXT_DIR, p.context_dir.as_str()),
             Parameter::value(param::IMAGE, image),
             Parameter::value(param::IMAGE_TAG, ""),

@@ -5,6 +5,7 @@ mod argo_checks;
 mod argocd;
 mod cases;
 mod cli;
+mod clone;
 mod determinism;
 mod events_checks;
 mod fidelity;

@@ -22,6 +22,7 @@ mod retries;
 mod schema;
 mod sensor_filters;
 mod splicing;
+mod step_order;
 mod supply_chain;
 mod support;
 mod tree;

@@ -200,6 +200,43 @@ printf '%s' "$push" > /tmp/pipewright/push
 echo "pipewright: checked out $commit, image tag $(cat /tmp/pipewright/image_tag), push $push"
 "#;
 
+/// The Python deps step, run by the launcher as `sh -c` (one line: the launcher splits its
+/// command on newlines). It picks the installer from the project's lockfile: `uv.lock` →
+/// `uv sync --frozen` (the dev group included, as uv does by default); `poetry.lock` →
+/// `poetry install` into `VIRTUAL_ENV` (`--with dev` when a dev group is declared, so an
+/// optional one is installed too); otherwise a venv with `requirements.txt` and
+/// `requirements-dev.txt`. The project itself is installed only when `pyproject.toml` declares
+/// a `[project]` or a `[build-system]` (a `pyproject.toml` holding only tool settings is no
+/// package). uv and poetry come from the image when it has them, else from PyPI into a venv of
+/// their own. Then ruff and pytest, when the project did not bring them.
+pub const PYTHON_DEPS: &str = concat!(
+    "set -eu; ",
+    "pw_package() { [ -f pyproject.toml ] && grep -Eq '^[[:space:]]*\\[(project|build-system)(\\.[^]]*)?\\][[:space:]]*(#.*)?$' pyproject.toml; }; ",
+    "pw_tool() { if command -v \"$1\" >/dev/null 2>&1; then tool=$(command -v \"$1\"); else ",
+    "python -m venv \"/tmp/pipewright-$1\" && \"/tmp/pipewright-$1/bin/pip\" install -q \"$1\" && tool=\"/tmp/pipewright-$1/bin/$1\"; fi; }; ",
+    "if [ -f uv.lock ]; then ",
+    "pw_tool uv; echo 'pipewright: uv.lock: uv sync --frozen'; ",
+    "UV_PROJECT_ENVIRONMENT=$VIRTUAL_ENV UV_CACHE_DIR=${PIP_CACHE_DIR:-/tmp/cache/pip}/uv UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy \"$tool\" sync --frozen; ",
+    "elif [ -f poetry.lock ]; then ",
+    "python -m venv \"$VIRTUAL_ENV\"; pw_tool poetry; set --; ",
+    "pw_package || set -- --no-root; ",
+    "if grep -Eq '^[[:space:]]*\\[tool\\.poetry\\.group\\.dev(\\.dependencies)?\\]' pyproject.toml; then set -- \"$@\" --with dev; fi; ",
+    "echo \"pipewright: poetry.lock: poetry install $*\"; ",
+    "POETRY_CACHE_DIR=${PIP_CACHE_DIR:-/tmp/cache/pip}/poetry POETRY_VIRTUALENVS_CREATE=false \"$tool\" install --no-interaction \"$@\"; ",
+    "else ",
+    "python -m venv \"$VIRTUAL_ENV\"; ",
+    "if [ -f requirements.txt ]; then pip install -r requirements.txt; fi; ",
+    "if [ -f requirements-dev.txt ]; then pip install -r requirements-dev.txt; fi; ",
+    "if pw_package; then pip install -e .; ",
+    "elif [ -f pyproject.toml ]; then echo 'pipewright: pyproject.toml declares no [project] or [build-system]: not installing the project itself'; fi; ",
+    "fi; ",
+    "set --; for t in ruff pytest; do [ -x \"$VIRTUAL_ENV/bin/$t\" ] || set -- \"$@\" \"$t\"; done; ",
+    "if [ $# -gt 0 ]; then ",
+    "if [ -x \"$VIRTUAL_ENV/bin/pip\" ]; then \"$VIRTUAL_ENV/bin/pip\" install \"$@\"; ",
+    "else \"$tool\" pip install --python \"$VIRTUAL_ENV/bin/python\" \"$@\"; fi; ",
+    "fi"
+);
+
 /// Builds `CONTEXT` with BuildKit (rootless, daemonless), pushes `IMAGE:IMAGE_TAG` when `PUSH` is
 /// `true`, and records its digest; with `CACHE_TAG` set, reads and writes the layer cache at `IMAGE:CACHE_TAG`.
 pub const BUILD: &str = r#"set -eu

@@ -5,7 +5,7 @@
 //! `file://` repository instead of https) and the workspace path differ from a cluster; the
 //! script's fixed `/tmp/pipewright` is a private `/tmp` under bubblewrap.
 
-use super::support::{function, items, skip};
+use super::support::{function, has_bwrap, items, shellcheck_sh, substitute};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -45,18 +45,6 @@ fn rendered() -> Rendered {
         workflow_template: find("WorkflowTemplate", "api"),
         git_library: find("ClusterWorkflowTemplate", "pipewright-v1-git"),
     }
-}
-
-/// Replaces every `{{<scope>.<name>}}` by its value; an unknown name is a test failure.
-fn substitute(text: &str, scope: &str, values: &BTreeMap<String, String>) -> String {
-    let mut out = text.to_owned();
-    while let Some(start) = out.find(&format!("{{{{{scope}.")) {
-        let end = out[start..].find("}}").unwrap() + start;
-        let name = &out[start + scope.len() + 3..end];
-        let value = values.get(name).unwrap_or_else(|| panic!("{scope}.{name} has no value"));
-        out.replace_range(start..end + 2, value);
-    }
-    out
 }
 
 /// The workflow parameters of a run a trigger submits for `payload` (Argo Events' `dataKey`
@@ -164,9 +152,7 @@ struct Clone {
 
 /// Runs the clone script with `sh -c` and its template's environment, `/tmp` private (bubblewrap).
 fn run_clone(root: &Path, script: &str, mut env: BTreeMap<String, String>) -> Option<Clone> {
-    if Command::new("bwrap").arg("--version").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "bubblewrap (bwrap) is missing, and CI is set: the clone runs need it");
-        skip("bubblewrap (bwrap) is not installed: the clone step is not executed");
+    if !has_bwrap() {
         return None;
     }
     let tmp = root.join("tmp");
@@ -289,18 +275,10 @@ fn an_annotated_tag_event_builds_the_tagged_commit() {
 /// The clone script stays plain POSIX `sh` (busybox-compatible): shellcheck finds nothing.
 #[test]
 fn the_clone_script_passes_shellcheck_as_posix_sh() {
-    if Command::new("shellcheck").arg("--version").output().is_err() {
-        assert!(std::env::var_os("CI").is_none(), "shellcheck is missing, and CI is set");
-        skip("shellcheck is not installed");
-        return;
-    }
     let r = rendered();
     for t in r.git_library["spec"]["templates"].as_array().unwrap() {
-        let script = t["container"]["command"][2].as_str().unwrap();
-        let temp = tempfile::tempdir().unwrap();
-        let path = temp.path().join("clone.sh");
-        std::fs::write(&path, script).unwrap();
-        let out = Command::new("shellcheck").args(["-s", "sh", path.to_str().unwrap()]).output().unwrap();
-        assert!(out.status.success(), "{}: {}", t["name"], String::from_utf8_lossy(&out.stdout));
+        if let Some(findings) = shellcheck_sh(t["container"]["command"][2].as_str().unwrap()) {
+            assert_eq!(findings, "", "{}", t["name"]);
+        }
     }
 }

@@ -17,6 +17,7 @@ mod injection;
 mod invariants;
 mod kpt;
 mod kustomize;
+mod python_deps;
 mod rbac_checks;
 mod retries;
 mod schema;

@@ -22,6 +22,7 @@ mod python_deps;
 mod rbac_checks;
 mod required_fields;
 mod retries;
+mod run_cli;
 mod run_semantics;
 mod schema;
 mod sensor_filters;

@@ -48,20 +48,30 @@ pub fn run() -> i32 {
 /// and the auth-secret flags `--events webhook`.
 fn check_usage(cli: Cli) -> Result<Cli, clap::Error> {
     if let Some(Command::Add(AddCommand::Team(args))) = &cli.command {
-        let github_flags = args.webhook_secret_name.is_some() || args.webhook_secret_key.is_some() || !args.repositories.is_empty();
+        use clap::error::ErrorKind;
+        let senders = !args.repositories.is_empty() || !args.organizations.is_empty();
+        let github_flags = args.webhook_secret_name.is_some() || args.webhook_secret_key.is_some() || senders;
         let webhook_flags = args.auth_secret_name.is_some() || args.auth_secret_key.is_some();
         let misplaced = if github_flags && args.events != Some(EventsArg::Github) {
-            Some("--webhook-secret-name, --webhook-secret-key and --repository go with `--events github` only")
+            Some((
+                ErrorKind::ArgumentConflict,
+                "--webhook-secret-name, --webhook-secret-key, --repository and --organization go with `--events github` only",
+            ))
         } else if webhook_flags && args.events != Some(EventsArg::Webhook) {
-            Some("--auth-secret-name and --auth-secret-key go with `--events webhook` only")
+            Some((ErrorKind::ArgumentConflict, "--auth-secret-name and --auth-secret-key go with `--events webhook` only"))
+        } else if args.events == Some(EventsArg::Github) && !senders {
+            Some((
+                ErrorKind::MissingRequiredArgument,
+                "`--events github` needs --repository OWNER/NAME (repository webhooks) or --organization ORG (organization webhooks), repeatable",
+            ))
         } else {
             None
         };
-        if let Some(message) = misplaced {
+        if let Some((kind, message)) = misplaced {
             let mut command = Cli::command();
             command.build();
             let team = command.find_subcommand_mut("add").and_then(|add| add.find_subcommand_mut("team"));
-            return Err(team.expect("`add team` is a subcommand").error(clap::error::ErrorKind::ArgumentConflict, message));
+            return Err(team.expect("`add team` is a subcommand").error(kind, message));
         }
     }
     Ok(cli)
@@ -121,6 +131,7 @@ fn add_team(args: AddTeamArgs) -> Result<commands::add::TeamRequest, Failure> {
                 secret_name: args.webhook_secret_name.unwrap_or_default(),
                 secret_key: args.webhook_secret_key.unwrap_or_default(),
                 repositories: args.repositories,
+                organizations: args.organizations,
             },
             EventsArg::Webhook => TeamEventsRequest::Webhook {
                 // clap requires both or neither.

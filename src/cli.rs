@@ -115,9 +115,12 @@ pub struct AddTeamArgs {
     /// With --events github: the key of the webhook secret in that Secret.
     #[arg(long, value_name = "KEY", required_if_eq("events", "github"))]
     pub webhook_secret_key: Option<String>,
-    /// With --events github: a repository (owner/name) whose webhooks arrive here (repeat for several).
-    #[arg(long = "repository", value_name = "OWNER/NAME", required_if_eq("events", "github"))]
+    /// With --events github: a repository (owner/name) whose webhooks arrive here (repeat for several); or give --organization.
+    #[arg(long = "repository", value_name = "OWNER/NAME")]
     pub repositories: Vec<String>,
+    /// With --events github: an organization whose organization webhooks arrive here (repeat for several); or give --repository.
+    #[arg(long = "organization", value_name = "ORG", conflicts_with = "repositories")]
+    pub organizations: Vec<String>,
     /// With --events webhook: the Secret holding the token every delivery must send as `Authorization: Bearer <token>` (strongly recommended).
     #[arg(long, value_name = "SECRET", requires = "auth_secret_key")]
     pub auth_secret_name: Option<String>,

@@ -15,6 +15,7 @@ mod fuzz_smoke;
 mod gitops;
 mod hardening;
 mod injection;
+mod install_kustomize;
 mod invariants;
 mod kpt;
 mod kustomize;

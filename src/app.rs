@@ -1,6 +1,8 @@
 //! Dispatch: parses the command line, runs one command, and picks the exit code.
 
-use crate::cli::{AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, KindArg, RenderArgs};
+use crate::cli::{
+    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, KindArg, LintArgs, LintOutputArg, RenderArgs,
+};
 use crate::commands::{self, Failure, Outcome, exit};
 use crate::gitops;
 use crate::spec::Kind;
@@ -36,6 +38,10 @@ pub fn run() -> i32 {
             finish(render_request(args).and_then(|r| commands::render::run(&r, &mut stdout.lock(), &mut stderr.lock())))
         }
         Some(Command::Install { dir }) => finish(commands::install::run(&dir, &mut stdout.lock())),
+        Some(Command::Lint(args)) => match lint_request(args) {
+            Ok(r) => commands::lint::run(&r, &mut stdin.lock(), &mut stdout.lock(), &mut stderr.lock()),
+            Err(failure) => finish(Err(failure)),
+        },
     }
 }
 
@@ -133,4 +139,31 @@ fn render_request(args: RenderArgs) -> Result<commands::render::Request, Failure
     let dir = std::fs::canonicalize(&dir).map_err(|e| Failure::one(format!("{}: {e}", dir.display())))?;
     let out = args.out.unwrap_or_else(|| dir.parent().unwrap_or(Path::new(".")).join("rendered"));
     Ok(commands::render::Request { dir, out, check: args.check })
+}
+
+fn lint_request(args: LintArgs) -> Result<commands::lint::Request, Failure> {
+    use crate::lint::output::Format;
+    let format = match args.output {
+        LintOutputArg::Text => Some(Format::Text),
+        LintOutputArg::Json => Some(Format::Json),
+        LintOutputArg::Sarif => Some(Format::Sarif),
+        LintOutputArg::Github => Some(Format::Github),
+        LintOutputArg::Krm => None,
+    };
+    let source = match (format, args.paths.is_empty()) {
+        (None, _) if args.paths.iter().any(|p| p.as_os_str() != "-") => {
+            return Err(Failure {
+                code: exit::USAGE,
+                lines: vec!["error: `--output krm` reads a ResourceList on stdin: give no PATH (or `-`)".into()],
+            });
+        }
+        (None, _) => commands::lint::Source::ResourceList,
+        (Some(_), false) => commands::lint::Source::Paths(args.paths),
+        (Some(_), true) => commands::lint::Source::Tree(
+            repo_root(None, "name what to lint: `pipewright lint PATH...`")
+                .map_err(|f| Failure { code: exit::USAGE, ..f })?
+                .join(gitops::ARGO_DIR),
+        ),
+    };
+    Ok(commands::lint::Request { source, format, warnings_as_errors: args.warnings_as_errors })
 }

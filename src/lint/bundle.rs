@@ -157,21 +157,28 @@ impl Bundle {
     /// that are not in the bundle and no Platform is. What the function says about the specs
     /// becomes findings of `pipewright/spec`.
     pub fn render_specs(&mut self) {
-        let mut specs: Vec<(Option<usize>, Object)> =
-            self.documents.iter().enumerate().filter(|(_, d)| is_pipewright(&d.object)).map(|(i, d)| (Some(i), d.object.clone())).collect();
+        let specs: Vec<(usize, Object)> =
+            self.documents.iter().enumerate().filter(|(_, d)| is_pipewright(&d.object)).map(|(i, d)| (i, d.object.clone())).collect();
         let has_platform = specs.iter().any(|(_, s)| s.kind() == "Platform");
-        if !has_platform && self.calls_missing_library() {
-            let platform = json!({"apiVersion": "pipewright.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "pipewright-default-library"}, "spec": {}});
-            specs.push((None, Object::new(platform)));
+        if !specs.is_empty() {
+            self.render(specs);
         }
-        if specs.is_empty() {
-            return;
+        let versions = self.missing_library_versions();
+        if !has_platform && !versions.is_empty() {
+            let versions: Vec<Value> = versions.into_iter().map(|v| json!({"version": v})).collect();
+            let platform = json!({"apiVersion": "pipewright.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "pipewright-default-library"}, "spec": {"versions": versions}});
+            self.render(vec![(usize::MAX, Object::new(platform))]);
         }
+    }
+
+    /// Renders specs (each with its document, or `usize::MAX` for one made here) and adds
+    /// what they generate; what the function says about them becomes findings.
+    fn render(&mut self, specs: Vec<(usize, Object)>) {
         let items = specs.iter().map(|(_, o)| o.clone()).collect();
         let outcome = function::process(ResourceList { items, function_config: None, results: Vec::new() });
         for result in &outcome.results {
-            let doc = result.resource_ref.as_ref().and_then(|r| specs.iter().find(|(_, s)| &s.reference() == r)).and_then(|(i, _)| *i);
-            self.spec_findings.push(spec_finding(result, doc));
+            let doc = result.resource_ref.as_ref().and_then(|r| specs.iter().find(|(_, s)| &s.reference() == r)).map(|(i, _)| *i);
+            self.spec_findings.push(spec_finding(result, doc.filter(|&i| i != usize::MAX)));
         }
         if outcome.failed {
             return;
@@ -180,15 +187,23 @@ impl Bundle {
         self.documents.extend(generated.into_iter().map(|object| Document { object, origin: Origin::Rendered }));
     }
 
-    /// Whether some template calls a `pipewright-v*` ClusterWorkflowTemplate that the bundle lacks.
-    fn calls_missing_library(&self) -> bool {
+    /// The library versions (`v1`, `v2`) of the `pipewright-v*` ClusterWorkflowTemplates that
+    /// templates call and the bundle lacks, sorted.
+    fn missing_library_versions(&self) -> std::collections::BTreeSet<String> {
         let present: std::collections::BTreeSet<&str> =
             self.documents.iter().filter(|d| d.object.kind() == "ClusterWorkflowTemplate").map(|d| d.object.name()).collect();
-        let mut missing = false;
+        let mut versions = std::collections::BTreeSet::new();
         for d in self.documents.iter().filter(|d| d.object.group() == "argoproj.io") {
-            visit_template_refs(&d.object.0, &mut |name| missing |= name.starts_with("pipewright-v") && !present.contains(name));
+            visit_template_refs(&d.object.0, &mut |name| {
+                let version = name.strip_prefix("pipewright-").and_then(|rest| rest.split_once('-')).map(|(v, _)| v);
+                if let Some(v) = version.filter(|v| v.starts_with('v') && v[1..].bytes().all(|b| b.is_ascii_digit()) && v.len() > 1) {
+                    if !present.contains(name) {
+                        versions.insert(v.to_owned());
+                    }
+                }
+            });
         }
-        missing
+        versions
     }
 
     /// Where a finding is: its file, line and column, and its object.

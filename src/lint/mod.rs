@@ -7,7 +7,7 @@
 //! `schema`, `argo` and `runtime` rules make findings → [`finding::Report`] places and sorts
 //! them → [`output`] writes them as text, JSON, SARIF, GitHub annotations or KRM results.
 
-mod argo;
+pub(crate) mod argo;
 pub mod bundle;
 mod expr;
 pub mod finding;

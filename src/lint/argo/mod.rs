@@ -14,6 +14,8 @@ use super::finding::Finding;
 use super::index::Index;
 use crate::validate::nearest;
 
+pub use dag::depends_names;
+
 /// Runs every Argo check over the bundle.
 pub fn check(index: &Index, out: &mut Vec<Finding>) {
     names::check(index, out);

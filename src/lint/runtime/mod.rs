@@ -41,8 +41,17 @@ pub struct Reached<'a> {
     /// The call in the running workflow's own templates through which the run left them for
     /// another object's template (None while it stays in its own).
     pub hop: Option<String>,
-    /// The calls that run it: the path of each and the task's or step's name.
-    pub calls: Vec<(String, String)>,
+    /// The calls that run it.
+    pub calls: Vec<CallSite<'a>>,
+}
+
+/// A call that runs a reached template.
+#[derive(Debug, Clone)]
+pub struct CallSite<'a> {
+    /// The task's or step's name (the hook's, for a workflow hook).
+    pub name: String,
+    /// The template that holds the call (None for a workflow's hooks), with its unit and path.
+    pub parent: Option<(usize, String, &'a Value)>,
 }
 
 /// One workflow as it runs.
@@ -86,7 +95,7 @@ impl<'a> Run<'a> {
         let holder = referenced.unwrap_or(root);
         let entry =
             Some(text(unit.spec, "entrypoint")).filter(|e| !e.is_empty()).unwrap_or_else(|| text(index.units[holder].spec, "entrypoint"));
-        let mut queue: Vec<(usize, &'a Value, String, Option<String>, Option<(String, String)>)> = Vec::new();
+        let mut queue: Vec<(usize, &'a Value, String, Option<String>, Option<CallSite<'a>>)> = Vec::new();
         for name in [entry, text(unit.spec, "onExit"), text(index.units[holder].spec, "onExit")] {
             if let Some((path, t)) = index.units[holder].template(name).filter(|_| !name.is_empty()) {
                 queue.push((holder, t, path, None, None));
@@ -97,7 +106,7 @@ impl<'a> Run<'a> {
                 if let Ok(target) = index.resolve(h, hook.value, &hook.path) {
                     let hop = (!home.contains(&target.unit)).then(|| hook.path.clone());
                     let name = hook.path.rsplit('.').next().unwrap_or("hook").to_owned();
-                    queue.push((target.unit, target.template, target.path, hop, Some((hook.path.clone(), name))));
+                    queue.push((target.unit, target.template, target.path, hop, Some(CallSite { name, parent: None })));
                 }
             }
         }
@@ -115,7 +124,8 @@ impl<'a> Run<'a> {
             for c in calls(template, &path) {
                 if let Ok(target) = index.resolve(u, c.value, &c.path) {
                     let hop = hop.clone().or_else(|| (!home.contains(&target.unit)).then(|| c.path.clone()));
-                    queue.push((target.unit, target.template, target.path, hop, Some((c.path.clone(), text(c.value, "name").to_owned()))));
+                    let site = CallSite { name: text(c.value, "name").to_owned(), parent: Some((u, path.clone(), template)) };
+                    queue.push((target.unit, target.template, target.path, hop, Some(site)));
                 }
             }
             run.reached.push(Reached { unit: u, template, path, hop, calls: call.into_iter().collect() });

@@ -1,7 +1,8 @@
 //! Dispatch: parses the command line, runs one command, and picks the exit code.
 
 use crate::cli::{
-    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExecutorArg, KindArg, RenderArgs, RunArgs, RunOutputArg,
+    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExecutorArg, KindArg, LintArgs, LintOutputArg,
+    RenderArgs, RunArgs, RunOutputArg,
 };
 use crate::commands::{self, Failure, Outcome, exit};
 use crate::gitops;
@@ -41,6 +42,10 @@ pub fn run() -> i32 {
             finish(run_request(args).and_then(|r| commands::run::run(r, Box::new(std::io::stdout()), Box::new(std::io::stderr()))))
         }
         Some(Command::Install { dir }) => finish(commands::install::run(&dir, &mut stdout.lock())),
+        Some(Command::Lint(args)) => match lint_request(args) {
+            Ok(r) => commands::lint::run(&r, &mut stdin.lock(), &mut stdout.lock(), &mut stderr.lock()),
+            Err(failure) => finish(Err(failure)),
+        },
     }
 }
 
@@ -194,4 +199,31 @@ fn run_request(args: RunArgs) -> Result<commands::run::Request, Failure> {
         work_dir: args.work_dir,
         json: args.output == RunOutputArg::Json,
     })
+}
+
+fn lint_request(args: LintArgs) -> Result<commands::lint::Request, Failure> {
+    use crate::lint::output::Format;
+    let format = match args.output {
+        LintOutputArg::Text => Some(Format::Text),
+        LintOutputArg::Json => Some(Format::Json),
+        LintOutputArg::Sarif => Some(Format::Sarif),
+        LintOutputArg::Github => Some(Format::Github),
+        LintOutputArg::Krm => None,
+    };
+    let source = match (format, args.paths.is_empty()) {
+        (None, _) if args.paths.iter().any(|p| p.as_os_str() != "-") => {
+            return Err(Failure {
+                code: exit::USAGE,
+                lines: vec!["error: `--output krm` reads a ResourceList on stdin: give no PATH (or `-`)".into()],
+            });
+        }
+        (None, _) => commands::lint::Source::ResourceList,
+        (Some(_), false) => commands::lint::Source::Paths(args.paths),
+        (Some(_), true) => commands::lint::Source::Tree(
+            repo_root(None, "name what to lint: `pipewright lint PATH...`")
+                .map_err(|f| Failure { code: exit::USAGE, ..f })?
+                .join(gitops::ARGO_DIR),
+        ),
+    };
+    Ok(commands::lint::Request { source, format, warnings_as_errors: args.warnings_as_errors })
 }

@@ -51,6 +51,8 @@ pub enum Command {
     Render(RenderArgs),
     /// Run one Pipeline's DAG on this machine, from the same objects Argo gets (no cluster needed).
     Run(RunArgs),
+    /// Lint Argo manifests offline: Argo's own checks, and the faults Argo only finds at run time.
+    Lint(LintArgs),
     /// Copy this pipewright binary into DIR (for init containers).
     Install {
         /// The directory to copy the binary into (created when absent).
@@ -207,6 +209,38 @@ pub struct RunArgs {
 }
 
 /// `run --executor` values.
+/// `lint` as typed.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes:\n  0  no errors (warnings only, unless --warnings-as-errors)\n  1  errors found\n  2  unreadable input or usage error"
+)]
+pub struct LintArgs {
+    /// Files, directories (every *.yaml and *.yml below) or `-` for stdin (a YAML stream or a ResourceList); none lints the GitOps tree's rendered output.
+    pub paths: Vec<PathBuf>,
+    /// The output format; `krm` reads a ResourceList on stdin and writes it back with the findings as results (a KRM validator).
+    #[arg(long, short = 'o', value_enum, default_value = "text")]
+    pub output: LintOutputArg,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub warnings_as_errors: bool,
+}
+
+/// `lint --output` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintOutputArg {
+    /// `file:line:col: severity rule: message (kind/namespace/name at path)`.
+    Text,
+    /// `{"findings": [...], "errors": N, "warnings": N}`.
+    Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+    /// A KRM validator: ResourceList in, the same items and the findings as results out.
+    Krm,
+}
+
+/// A kind on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExecutorArg {
     /// This machine's tools, in a sandbox.

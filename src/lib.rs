@@ -14,6 +14,7 @@ pub mod commands;
 pub mod function;
 pub mod gitops;
 pub mod krm;
+pub mod lint;
 pub mod model;
 pub mod render;
 pub mod run;

@@ -5,6 +5,7 @@ pub mod add;
 pub mod function;
 pub mod init;
 pub mod install;
+pub mod lint;
 pub mod render;
 pub mod run;
 pub mod schema;

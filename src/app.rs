@@ -1,6 +1,8 @@
 //! Dispatch: parses the command line, runs one command, and picks the exit code.
 
-use crate::cli::{AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, KindArg, RenderArgs};
+use crate::cli::{
+    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, GraphArgs, GraphFormatArg, KindArg, RenderArgs,
+};
 use crate::commands::{self, Failure, Outcome, exit};
 use crate::gitops;
 use crate::spec::Kind;
@@ -35,6 +37,10 @@ pub fn run() -> i32 {
         Some(Command::Render(args)) => {
             finish(render_request(args).and_then(|r| commands::render::run(&r, &mut stdout.lock(), &mut stderr.lock())))
         }
+        Some(Command::Graph(args)) => {
+            finish(graph_request(args).and_then(|r| commands::graph::run(&r, &mut stdout.lock(), &mut stderr.lock())))
+        }
+        Some(Command::Explain(_args)) => finish(Err(Failure::one("explain: not yet"))),
         Some(Command::Install { dir }) => finish(commands::install::run(&dir, &mut stdout.lock())),
     }
 }
@@ -133,4 +139,21 @@ fn render_request(args: RenderArgs) -> Result<commands::render::Request, Failure
     let dir = std::fs::canonicalize(&dir).map_err(|e| Failure::one(format!("{}: {e}", dir.display())))?;
     let out = args.out.unwrap_or_else(|| dir.parent().unwrap_or(Path::new(".")).join("rendered"));
     Ok(commands::render::Request { dir, out, check: args.check })
+}
+
+fn current_dir() -> Result<PathBuf, Failure> {
+    std::env::current_dir().map_err(|e| Failure::one(format!("cannot read the current directory: {e}")))
+}
+
+fn graph_request(args: GraphArgs) -> Result<commands::graph::Request, Failure> {
+    Ok(commands::graph::Request {
+        pipeline: args.pipeline,
+        cwd: current_dir()?,
+        format: match args.format {
+            GraphFormatArg::Mermaid => crate::graph::Format::Mermaid,
+            GraphFormatArg::Dot => crate::graph::Format::Dot,
+            GraphFormatArg::Svg => crate::graph::Format::Svg,
+        },
+        out: args.out,
+    })
 }

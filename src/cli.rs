@@ -49,6 +49,10 @@ pub enum Command {
     Add(AddCommand),
     /// Expand the GitOps tree in-process into one file per object (no kustomize needed).
     Render(RenderArgs),
+    /// Draw a Pipeline's DAG, from its rendered WorkflowTemplate, as mermaid, dot or SVG.
+    Graph(GraphArgs),
+    /// Say in plain words what a Pipeline becomes: steps, images, triggers, secrets, access, objects.
+    Explain(ExplainArgs),
     /// Copy this pipewright binary into DIR (for init containers).
     Install {
         /// The directory to copy the binary into (created when absent).
@@ -156,6 +160,49 @@ pub struct RenderArgs {
     /// Write nothing; print a unified diff and exit 1 when OUT differs from a fresh render.
     #[arg(long)]
     pub check: bool,
+}
+
+/// `graph` as typed.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// A YAML file holding the Pipeline (with its Platform and Team, if any), or the Pipeline's name (NAME or NAMESPACE/NAME) in the GitOps tree around the current directory.
+    pub pipeline: String,
+    /// The output format.
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormatArg,
+    /// Write to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `--format` values of `graph`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GraphFormatArg {
+    /// A mermaid flowchart: paste it into GitHub or GitLab markdown in a ```mermaid block.
+    Mermaid,
+    /// Graphviz dot.
+    Dot,
+    /// A finished SVG picture, laid out by pipewright.
+    Svg,
+}
+
+/// `explain` as typed.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A YAML file holding the Pipeline (with its Platform and Team, if any), or the Pipeline's name (NAME or NAMESPACE/NAME) in the GitOps tree around the current directory.
+    pub pipeline: String,
+    /// The output form.
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub output: ExplainOutputArg,
+}
+
+/// `--output` values of `explain`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExplainOutputArg {
+    /// A markdown page.
+    Markdown,
+    /// The same facts as JSON.
+    Json,
 }
 
 /// A kind on the command line.

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod function;
 pub mod gitops;
+pub mod graph;
 pub mod krm;
 pub mod model;
 pub mod render;

@@ -1,7 +1,8 @@
 //! Dispatch: parses the command line, runs one command, and picks the exit code.
 
 use crate::cli::{
-    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, GraphArgs, GraphFormatArg, KindArg, RenderArgs,
+    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExplainArgs, ExplainOutputArg, GraphArgs, GraphFormatArg,
+    KindArg, RenderArgs,
 };
 use crate::commands::{self, Failure, Outcome, exit};
 use crate::gitops;
@@ -40,7 +41,9 @@ pub fn run() -> i32 {
         Some(Command::Graph(args)) => {
             finish(graph_request(args).and_then(|r| commands::graph::run(&r, &mut stdout.lock(), &mut stderr.lock())))
         }
-        Some(Command::Explain(_args)) => finish(Err(Failure::one("explain: not yet"))),
+        Some(Command::Explain(args)) => {
+            finish(explain_request(args).and_then(|r| commands::explain::run(&r, &mut stdout.lock(), &mut stderr.lock())))
+        }
         Some(Command::Install { dir }) => finish(commands::install::run(&dir, &mut stdout.lock())),
     }
 }
@@ -155,5 +158,16 @@ fn graph_request(args: GraphArgs) -> Result<commands::graph::Request, Failure> {
             GraphFormatArg::Svg => crate::graph::Format::Svg,
         },
         out: args.out,
+    })
+}
+
+fn explain_request(args: ExplainArgs) -> Result<commands::explain::Request, Failure> {
+    Ok(commands::explain::Request {
+        pipeline: args.pipeline,
+        cwd: current_dir()?,
+        output: match args.output {
+            ExplainOutputArg::Markdown => commands::explain::Output::Markdown,
+            ExplainOutputArg::Json => commands::explain::Output::Json,
+        },
     })
 }

@@ -11,6 +11,7 @@ pub mod argo;
 pub mod bundle;
 pub mod cli;
 pub mod commands;
+pub mod explain;
 pub mod function;
 pub mod gitops;
 pub mod graph;

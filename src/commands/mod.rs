@@ -2,6 +2,7 @@
 //! except through the results it hands back.
 
 pub mod add;
+pub mod explain;
 pub mod function;
 pub mod graph;
 pub mod init;

@@ -1,0 +1,1 @@
+//! Team pages for `render --docs` (filled in below).

@@ -10,6 +10,9 @@ use crate::spec::Kind;
 use clap::{CommandFactory, Parser};
 use std::path::{Path, PathBuf};
 
+/// Where `render` finds the Team pages when `--docs` is not given: beside the tree's directory.
+pub const DEFAULT_DOCS: &str = "docs/pipelines";
+
 /// Runs pipewright with the process's arguments and standard streams; returns the exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse().and_then(check_usage) {
@@ -140,8 +143,16 @@ fn render_request(args: RenderArgs) -> Result<commands::render::Request, Failure
         None => repo_root(None, "name the tree to render: `pipewright render DIR`")?.join(gitops::ARGO_DIR),
     };
     let dir = std::fs::canonicalize(&dir).map_err(|e| Failure::one(format!("{}: {e}", dir.display())))?;
-    let out = args.out.unwrap_or_else(|| dir.parent().unwrap_or(Path::new(".")).join("rendered"));
-    Ok(commands::render::Request { dir, out, check: args.check })
+    let beside = dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let out = args.out.unwrap_or_else(|| beside.join("rendered"));
+    // Pages written by `render --docs` into the default place are kept current without the flag.
+    let docs = args.docs.or_else(|| {
+        let default = beside.join(DEFAULT_DOCS);
+        let ours =
+            std::fs::read_to_string(default.join(crate::explain::pages::INDEX)).is_ok_and(|t| t.starts_with(crate::explain::pages::HEADER));
+        ours.then_some(default)
+    });
+    Ok(commands::render::Request { dir, out, check: args.check, docs })
 }
 
 fn current_dir() -> Result<PathBuf, Failure> {

@@ -157,9 +157,12 @@ pub struct RenderArgs {
     /// The rendered tree's directory (default: `rendered`, beside DIR).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Write nothing; print a unified diff and exit 1 when OUT differs from a fresh render.
+    /// Write nothing; print a unified diff and exit 1 when OUT (or the docs pages) differ from a fresh render.
     #[arg(long)]
     pub check: bool,
+    /// Also write (or with --check, check) one markdown page per Team, with each pipeline's graph and explanation, plus an index, into DIR (default when it exists: docs/pipelines beside the tree's directory).
+    #[arg(long, value_name = "DIR")]
+    pub docs: Option<PathBuf>,
 }
 
 /// `graph` as typed.

@@ -11,6 +11,7 @@ pub mod steps;
 use crate::bundle::Selected;
 use crate::graph::triggers::{self, Trigger};
 use crate::graph::workflow;
+use crate::krm::Object;
 use crate::render::GENERATED_FROM;
 use serde::Serialize;
 use serde_json::Value;
@@ -82,16 +83,18 @@ pub struct SecretRead {
 
 /// Explains the selected pipeline from its rendered objects.
 pub fn explain(selected: &Selected) -> Result<Explanation, Vec<String>> {
-    let wt = selected
-        .workflow_template()
-        .ok_or_else(|| vec![format!("WorkflowTemplate/{}/{}: not among the rendered objects", selected.namespace, selected.name)])?;
-    let namespace = selected.namespace.as_str();
+    of(&selected.objects, &selected.namespace, &selected.name)
+}
+
+/// Explains the pipeline `namespace/name` from rendered objects.
+pub fn of(objects: &[Object], namespace: &str, name: &str) -> Result<Explanation, Vec<String>> {
+    let wt = workflow::find(objects, namespace, name)?;
     let tasks = workflow::entry_tasks(wt).map_err(|e| vec![e])?;
-    let steps: Vec<Step> = tasks.iter().map(|t| steps::step(t, &selected.objects, namespace)).collect();
+    let steps: Vec<Step> = tasks.iter().map(|t| steps::step(t, objects, namespace)).collect();
     let exit = workflow::exit_handler(wt);
     let exit_steps: Vec<Step> =
-        exit.as_ref().map(|e| e.steps.iter().map(|t| steps::step(t, &selected.objects, namespace)).collect()).unwrap_or_default();
-    let triggers = triggers::triggers(&selected.objects, wt);
+        exit.as_ref().map(|e| e.steps.iter().map(|t| steps::step(t, objects, namespace)).collect()).unwrap_or_default();
+    let triggers = triggers::triggers(objects, wt);
     let builds_image = tasks.iter().any(|t| t.call.library.ends_with("-image") && t.call.template == "build");
     let mut events: Vec<&str> = Vec::new();
     for t in &triggers {
@@ -100,17 +103,13 @@ pub fn explain(selected: &Selected) -> Result<Explanation, Vec<String>> {
         }
     }
     let publishing = if builds_image { events.iter().filter_map(|e| publishing(e)).collect() } else { Vec::new() };
-    let origin = format!("Pipeline/{namespace}/{}", selected.name);
-    let mut objects: Vec<String> = selected
-        .objects
-        .iter()
-        .filter(|o| o.annotation(GENERATED_FROM) == Some(origin.as_str()))
-        .map(|o| o.reference().to_string())
-        .collect();
-    objects.sort();
+    let origin = format!("Pipeline/{namespace}/{}", name);
+    let mut created: Vec<String> =
+        objects.iter().filter(|o| o.annotation(GENERATED_FROM) == Some(origin.as_str())).map(|o| o.reference().to_string()).collect();
+    created.sort();
     let argument = |name: &str| workflow::workflow_argument(wt, name).filter(|v| !v.is_empty()).map(str::to_owned);
     Ok(Explanation {
-        pipeline: format!("{namespace}/{}", selected.name),
+        pipeline: format!("{namespace}/{}", name),
         repo: argument("repo_url"),
         revision: argument("revision"),
         image: if builds_image { argument("image") } else { None },
@@ -122,8 +121,8 @@ pub fn explain(selected: &Selected) -> Result<Explanation, Vec<String>> {
         exit_steps,
         triggers,
         publishing,
-        access: access::access(&selected.objects, namespace),
-        objects,
+        access: access::access(objects, namespace),
+        objects: created,
     })
 }
 

@@ -11,6 +11,7 @@ pub mod triggers;
 pub mod workflow;
 
 use crate::bundle::Selected;
+use crate::krm::Object;
 pub use kind::Kind;
 
 /// A pipeline as boxes and arrows.
@@ -63,15 +64,18 @@ pub struct Edge {
 
 /// Builds the graph of the selected pipeline from its rendered objects.
 pub fn build(selected: &Selected) -> Result<Graph, Vec<String>> {
-    let wt = selected
-        .workflow_template()
-        .ok_or_else(|| vec![format!("WorkflowTemplate/{}/{}: not among the rendered objects", selected.namespace, selected.name)])?;
+    of(&selected.objects, &selected.namespace, &selected.name)
+}
+
+/// Builds the graph of the pipeline `namespace/name` from rendered objects.
+pub fn of(objects: &[Object], namespace: &str, name: &str) -> Result<Graph, Vec<String>> {
+    let wt = workflow::find(objects, namespace, name)?;
     let tasks = workflow::entry_tasks(wt).map_err(|e| vec![e])?;
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
 
     let mut trigger_nodes: Vec<(String, Vec<String>)> = Vec::new();
-    for t in triggers::triggers(&selected.objects, wt) {
+    for t in triggers::triggers(objects, wt) {
         let via = payload_words(&t.payload).to_owned();
         match trigger_nodes.iter_mut().find(|(summary, _)| *summary == t.summary) {
             Some((_, vias)) if !vias.contains(&via) => vias.push(via),
@@ -132,7 +136,7 @@ pub fn build(selected: &Selected) -> Result<Graph, Vec<String>> {
         let sinks = (triggers..exit_index).filter(|&i| !edges.iter().any(|e| e.from == i && e.kind == EdgeKind::Depends));
         edges.extend(sinks.collect::<Vec<_>>().into_iter().map(|from| Edge { from, to: exit_index, kind: EdgeKind::Exit }));
     }
-    Ok(Graph { pipeline: format!("{}/{}", selected.namespace, selected.name), nodes, edges })
+    Ok(Graph { pipeline: format!("{namespace}/{name}"), nodes, edges })
 }
 
 fn payload_words(payload: &str) -> &str {

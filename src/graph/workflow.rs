@@ -56,6 +56,14 @@ pub struct ExitHandler {
     pub steps: Vec<Task>,
 }
 
+/// The pipeline's WorkflowTemplate among rendered objects.
+pub fn find<'a>(objects: &'a [Object], namespace: &str, name: &str) -> Result<&'a Object, Vec<String>> {
+    objects
+        .iter()
+        .find(|o| o.kind() == "WorkflowTemplate" && o.group() == "argoproj.io" && o.name() == name && o.namespace() == Some(namespace))
+        .ok_or_else(|| vec![format!("WorkflowTemplate/{namespace}/{name}: not among the rendered objects")])
+}
+
 /// The entry template's DAG tasks, in the WorkflowTemplate's order.
 pub fn entry_tasks(wt: &Object) -> Result<Vec<Task>, String> {
     let at = wt.reference().to_string();

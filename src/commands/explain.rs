@@ -1,7 +1,7 @@
 //! `pipewright explain PIPELINE [--output markdown|json]`: what a pipeline becomes, in plain
 //! words, from its rendered objects.
 
-use super::{Failure, Outcome, write_output};
+use super::{Failure, Outcome, selection_failure, write_output};
 use crate::bundle;
 use crate::explain;
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ pub struct Request {
 
 /// Prints the explanation. The function's warnings go to `errors`.
 pub fn run(request: &Request, out: &mut dyn std::io::Write, errors: &mut dyn std::io::Write) -> Outcome {
-    let selected = bundle::select(&request.pipeline, &request.cwd).map_err(|p| Failure::input(p.0))?;
+    let selected = bundle::select(&request.pipeline, &request.cwd).map_err(selection_failure)?;
     for warning in &selected.warnings {
         let _ = writeln!(errors, "pipewright: {warning}");
     }

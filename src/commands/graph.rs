@@ -1,7 +1,7 @@
 //! `pipewright graph PIPELINE [--format mermaid|dot|svg] [--out FILE]`: draws a pipeline's DAG
 //! from its rendered objects, to stdout or a file.
 
-use super::{Failure, Outcome, write_output};
+use super::{Failure, Outcome, selection_failure, write_output};
 use crate::bundle;
 use crate::graph::{self, Format};
 use std::path::PathBuf;
@@ -21,7 +21,7 @@ pub struct Request {
 
 /// Draws the graph. The function's warnings go to `errors`.
 pub fn run(request: &Request, out: &mut dyn std::io::Write, errors: &mut dyn std::io::Write) -> Outcome {
-    let selected = bundle::select(&request.pipeline, &request.cwd).map_err(|p| Failure::input(p.0))?;
+    let selected = bundle::select(&request.pipeline, &request.cwd).map_err(selection_failure)?;
     for warning in &selected.warnings {
         let _ = writeln!(errors, "pipewright: {warning}");
     }

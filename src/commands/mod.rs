@@ -65,3 +65,8 @@ fn write_output(text: &str, file: Option<&std::path::Path>, out: &mut dyn std::i
         },
     }
 }
+
+/// Why `bundle::select` found no Pipeline, as a failure: its lines may already carry their severity.
+fn selection_failure(problems: crate::bundle::Problems) -> Failure {
+    Failure::input(problems.0.into_iter().map(|p| p.strip_prefix("error: ").map(str::to_owned).unwrap_or(p)))
+}

@@ -11,6 +11,7 @@ mod fidelity;
 mod functions;
 mod fuzz_smoke;
 mod gitops;
+mod graph;
 mod hardening;
 mod injection;
 mod invariants;

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 /// One SSO mapping into the pipeline's namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Access {
     /// The Team it comes from (its `pipewright.dev/team` label), when pipewright made it.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -61,6 +61,7 @@ pub struct Explanation {
 
 /// What runs started by one event publish.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Publishing {
     /// The event.
     pub event: String,
@@ -72,6 +73,7 @@ pub struct Publishing {
 
 /// A Secret and the steps that read it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SecretRead {
     /// The Secret's name.
     pub name: String,

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 /// One step, as it will run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Step {
     /// The task's name.
     pub name: String,
@@ -40,6 +41,7 @@ pub struct Step {
 
 /// An argument that replaces the library's default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Override {
     /// The parameter.
     pub parameter: String,
@@ -51,6 +53,7 @@ pub struct Override {
 
 /// A Secret a step reads.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SecretUse {
     /// The Secret's name.
     pub name: String,

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 /// One way a run starts.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Trigger {
     /// The `event` parameter the run gets: push, tag, pull-request, schedule or manual.
     pub event: String,

@@ -7,6 +7,7 @@ mod cases;
 mod cli;
 mod determinism;
 mod events_checks;
+mod explain;
 mod fidelity;
 mod functions;
 mod fuzz_smoke;

@@ -106,12 +106,12 @@ fn rect(node: roxmltree::Node) -> Rect {
 }
 
 /// The area a `<text>` takes: from its baseline up by its font size, down by a quarter of it,
-/// and 0.62 of its size per character wide (what the layout reserves; the browser test checks
+/// and 0.56 of its size per character wide (what the layout reserves; the browser test checks
 /// real glyph widths).
 fn text_rect(node: roxmltree::Node) -> Rect {
     let size = number(node, "font-size");
     let chars = node.text().unwrap_or("").chars().count() as f64;
-    Rect { x: number(node, "x"), y: number(node, "y") - size, w: chars * size * 0.62, h: size * 1.25 }
+    Rect { x: number(node, "x"), y: number(node, "y") - size, w: chars * size * 0.56, h: size * 1.25 }
 }
 
 /// Checks one SVG from its coordinates; returns the task titles drawn.

@@ -3,6 +3,7 @@
 
 mod argo_checks;
 mod argocd;
+mod browser;
 mod cases;
 mod cli;
 mod determinism;

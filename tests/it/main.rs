@@ -7,6 +7,7 @@ mod browser;
 mod cases;
 mod cli;
 mod determinism;
+mod docs_pages;
 mod events_checks;
 mod explain;
 mod fidelity;

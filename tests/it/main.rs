@@ -3,16 +3,20 @@
 
 mod argo_checks;
 mod argocd;
+mod browser;
 mod cases;
 mod cli;
 mod clone;
 mod determinism;
 mod docs_links;
+mod docs_pages;
 mod events_checks;
+mod explain;
 mod fidelity;
 mod functions;
 mod fuzz_smoke;
 mod gitops;
+mod graph;
 mod hardening;
 mod injection;
 mod install_kustomize;

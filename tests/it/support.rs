@@ -9,6 +9,20 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// README.md and every docs/*.md, one after the other (sorted), for tests that check what the
+/// documentation says wherever it says it.
+pub fn docs_text() -> String {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("docs")).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files.insert(0, root().join("README.md"));
+    files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The built binary under test.
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_pipewright"))

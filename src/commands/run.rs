@@ -6,6 +6,7 @@
 use super::{Failure, Outcome, exit};
 use crate::bundle;
 use crate::run::executor::{Engine, Executor, Host};
+use crate::run::git_server::GitServer;
 use crate::run::{self, Console, Dirs, Options, Plan};
 use std::io::Write;
 use std::path::PathBuf;
@@ -53,10 +54,14 @@ pub fn run(request: Request, out: Box<dyn Write + Send>, err: Box<dyn Write + Se
         )]));
     };
     let mut options = request.options;
+    // A local repository is served on loopback: the clone step allows only https, http and ssh.
+    let mut server = None;
     if let Some(source) = options.source.as_mut() {
         let path = cwd.join(&*source);
         if !source.contains("://") && path.exists() {
-            *source = std::fs::canonicalize(&path).unwrap_or(path).display().to_string();
+            let started = GitServer::start(&path).map_err(|e| usage(vec![e]))?;
+            *source = started.url.clone();
+            server = Some(started);
         }
     }
     let mut problems = run::check(template, &selected.objects);
@@ -77,21 +82,25 @@ pub fn run(request: Request, out: Box<dyn Write + Send>, err: Box<dyn Write + Se
         console.note(&format!("warning: {warning}"));
     }
     console.note(&format!(
-        "running WorkflowTemplate {}/{} from {} with the {} executor in {}",
+        "running WorkflowTemplate {}/{} from {} with the {} executor in {}{}",
         selected.namespace,
         selected.name,
         selected.source,
         executor.name(),
-        dirs.run.display()
+        dirs.run.display(),
+        server.as_ref().map(|s| format!(" (--source served at {})", s.url)).unwrap_or_default()
     ));
     let plan = Plan { template, objects: &selected.objects, parameters, options: &options, dirs, workflow };
     let report = run::execute(&plan, executor.as_ref(), &console);
     console.summary(&report);
+    drop(server);
     if report.succeeded() {
         return Ok(());
     }
     let at = report.failed_task.as_deref().map(|t| format!(" at task {t}")).unwrap_or_default();
-    Err(Failure::one(format!("the pipeline {}{at}", report.status.to_lowercase())))
+    let ended = if report.status == "Error" { "ended in Error" } else { "failed" };
+    let why = report.tasks.iter().find(|t| t.status.failed()).map(|t| format!(": {}", t.message)).unwrap_or_default();
+    Err(Failure::one(format!("the pipeline {ended}{at}{why}")))
 }
 
 fn choose(choice: ExecutorChoice, options: &Options) -> Result<Box<dyn Executor>, String> {

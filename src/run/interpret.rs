@@ -228,7 +228,7 @@ impl State<'_> {
         loop {
             let started = Instant::now();
             let outcome = self.once(found, &local, prefix, attempts.len(), attempt_deadline);
-            let Some(strategy) = strategy.as_ref().filter(|_| outcome.phase.failed()) else {
+            let Some(strategy) = strategy.as_ref().filter(|_| outcome.phase.failed() && outcome.retryable) else {
                 return (outcome, attempts.len() as u32 + 1);
             };
             attempts.push(Attempt {
@@ -405,26 +405,38 @@ impl State<'_> {
             mounts,
             deadline,
         };
-        let exit = self.executor.run(&pod, &|line, _| self.console.line(task, line));
+        let missing: Mutex<Option<String>> = Mutex::new(None);
+        let exit = self.executor.run(&pod, &|line, _| {
+            if let Some(program) = missing_program(line)
+                && let Ok(mut m) = missing.lock()
+            {
+                *m = Some(program);
+            }
+            self.console.line(task, line)
+        });
+        let missing = missing.into_inner().ok().flatten();
         if let Ok(mut total) = self.step_time.lock() {
             *total += started.elapsed().as_secs_f64();
         }
         let mut outcome = match exit {
             Exit::Code(0) => Outcome::of(Phase::Succeeded, ""),
-            Exit::Code(127) => Outcome {
+            Exit::Code(127) if self.executor.name() == "host" => Outcome {
                 exit_code: Some(127),
+                retryable: false,
                 ..Outcome::of(
-                    Phase::Failed,
+                    Phase::Error,
                     format!(
-                        "Error (exit code 127): a program the step runs is not installed here (see its output above): install it, pass --skip {task}, or use --executor docker|podman"
+                        "{} is not installed on this machine (exit code 127; not retried: a retry cannot install it): install it, pass --skip {task}, or use --executor docker|podman",
+                        missing.map(|p| format!("`{p}`")).unwrap_or_else(|| "a program the step runs".into())
                     ),
                 )
             },
             Exit::Code(code) => Outcome { exit_code: Some(code), ..Outcome::of(Phase::Failed, format!("Error (exit code {code})")) },
             Exit::Deadline => Outcome::of(Phase::Failed, "Pod was active on the node longer than the specified deadline"),
-            Exit::NotStarted(why) if self.executor.name() == "host" => {
-                Outcome::of(Phase::Error, format!("{why}: install it, pass --skip {task}, or use --executor docker|podman"))
-            }
+            Exit::NotStarted(why) if self.executor.name() == "host" => Outcome {
+                retryable: false,
+                ..Outcome::of(Phase::Error, format!("{why}: install it, pass --skip {task}, or use --executor docker|podman"))
+            },
             Exit::NotStarted(why) => Outcome::of(Phase::Error, why),
         };
         if outcome.phase == Phase::Succeeded
@@ -691,6 +703,14 @@ impl State<'_> {
     }
 }
 
+/// The program a shell says it could not find: `sh: 1: trivy: not found`,
+/// `scan: 16: exec: trivy: not found`, `bash: trivy: command not found`.
+fn missing_program(line: &str) -> Option<String> {
+    let before = line.strip_suffix(": not found").or_else(|| line.strip_suffix(": command not found"))?;
+    let program = before.rsplit(": ").next()?.trim();
+    (!program.is_empty() && !program.contains(' ')).then(|| program.to_owned())
+}
+
 /// The tasks a DAG task waits for: the names in its `depends`, or its `dependencies`.
 fn dependencies(task: &Value) -> Vec<String> {
     if let Some(depends) = task.get("depends").and_then(Value::as_str) {
@@ -755,6 +775,14 @@ mod tests {
         let task = json!({"name": "d", "depends": "(build-image.Succeeded || lint.Failed) && !test.Omitted && scan"});
         assert_eq!(dependencies(&task), ["build-image", "lint", "test", "scan"]);
         assert_eq!(dependencies(&json!({"dependencies": ["a", "b"]})), ["a", "b"]);
+    }
+
+    #[test]
+    fn missing_programs_are_named_from_the_shell_message() {
+        assert_eq!(missing_program("scan: 16: exec: trivy: not found").as_deref(), Some("trivy"));
+        assert_eq!(missing_program("sh: 1: npm: not found").as_deref(), Some("npm"));
+        assert_eq!(missing_program("bash: syft: command not found").as_deref(), Some("syft"));
+        assert_eq!(missing_program("the file was not found"), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod console;
 pub mod executor;
 pub mod expr;
 mod fields;
+pub mod git_server;
 mod interpret;
 pub mod node;
 pub mod retry;

@@ -47,12 +47,14 @@ pub struct Outcome {
     pub outputs: BTreeMap<String, String>,
     /// The main container's exit code, for pods.
     pub exit_code: Option<i32>,
+    /// False when a retry cannot help here (a program missing on this machine).
+    pub retryable: bool,
 }
 
 impl Outcome {
     /// An outcome with no outputs.
     pub fn of(phase: Phase, message: impl Into<String>) -> Self {
-        Outcome { phase, message: message.into(), outputs: BTreeMap::new(), exit_code: None }
+        Outcome { phase, message: message.into(), outputs: BTreeMap::new(), exit_code: None, retryable: true }
     }
 }
 

@@ -22,6 +22,7 @@ mod python_deps;
 mod rbac_checks;
 mod required_fields;
 mod retries;
+mod run_semantics;
 mod schema;
 mod sensor_filters;
 mod splicing;

@@ -25,6 +25,7 @@ mod retries;
 mod run_semantics;
 mod schema;
 mod sensor_filters;
+mod sensor_warnings;
 mod splicing;
 mod step_order;
 mod supply_chain;

@@ -31,6 +31,7 @@ mod run_cli;
 mod run_semantics;
 mod schema;
 mod sensor_filters;
+mod sensor_warnings;
 mod splicing;
 mod step_order;
 mod supply_chain;

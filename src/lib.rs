@@ -18,5 +18,6 @@ pub mod graph;
 pub mod krm;
 pub mod model;
 pub mod render;
+pub mod run;
 pub mod spec;
 pub mod validate;

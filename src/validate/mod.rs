@@ -180,9 +180,10 @@ fn validate_one(object: &Object, problems: &mut Problems) -> Option<Spec> {
     let mut value = object.0.clone();
     if !problems.items.is_empty() {
         structure::prune_invalid(schema, schema, &mut value);
+        structure::fill_required(schema, schema, &mut value);
     }
-    // With the bad fields removed, the semantic checks still see everything else, so every
-    // problem is reported at once. When a bad field was required, nothing is left to check.
+    // With the bad fields removed and the missing required ones standing in, the semantic
+    // checks still see everything else, so every problem is reported at once.
     let mut semantic = Problems::for_object(object);
     let spec = match kind {
         Kind::Pipeline => spec::Pipeline::deserialize(&value).map(|p| pipeline::check(p, &mut semantic).map(Spec::Pipeline)),

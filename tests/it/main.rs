@@ -16,6 +16,7 @@ mod injection;
 mod invariants;
 mod kpt;
 mod kustomize;
+mod lint;
 mod rbac_checks;
 mod schema;
 mod sensor_filters;

@@ -22,6 +22,8 @@ mod python_deps;
 mod rbac_checks;
 mod required_fields;
 mod retries;
+mod run_support;
+mod run_toolchains;
 mod schema;
 mod sensor_filters;
 mod splicing;

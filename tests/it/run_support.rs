@@ -1,0 +1,127 @@
+//! Helpers for the tests that run whole pipelines with `pipewright run --executor host`: a git
+//! repository fixture, a run with `--output json` and its parsed report, the step output of a
+//! task, and the host tools a test needs (a missing one skips the test with a printed reason).
+
+use super::support::{bin, has_bwrap, skip};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The supply-chain tasks, which need programs no Debian machine has (buildctl, trivy, cosign):
+/// the helpers for those steps test them with fakes; the toolchain tests skip them.
+pub const SUPPLY_CHAIN: [&str; 4] = ["security-scan", "build-image", "scan-image", "provenance"];
+
+/// Whether the host executor can run here (bubblewrap) and every program in `tools` is on PATH;
+/// prints why not otherwise.
+pub fn host_has(tools: &[&str]) -> bool {
+    if !has_bwrap() {
+        return false;
+    }
+    for tool in tools {
+        if which(tool).is_none() {
+            skip(&format!("`{tool}` is not on PATH: the pipeline that needs it is not run"));
+            return false;
+        }
+    }
+    true
+}
+
+/// The first `name` on PATH.
+pub fn which(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
+}
+
+/// Makes a git repository at `dir` holding `files` (relative path, contents), committed on `main`.
+pub fn git_repo(dir: &Path, files: &[(&str, &str)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    git(dir, &["init", "-q", "-b", "main"]);
+    commit(dir, "fixture");
+}
+
+/// Commits everything in `dir`.
+pub fn commit(dir: &Path, message: &str) {
+    git(dir, &["add", "-A"]);
+    git(dir, &["-c", "user.name=fixture", "-c", "user.email=fixture@example.invalid", "commit", "-q", "-m", message]);
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git").args(args).current_dir(dir).status().unwrap();
+    assert!(status.success(), "git {args:?} failed in {}", dir.display());
+}
+
+/// A Pipeline of `toolchain` named `name` in namespace `team`, with `extra` spec lines (indented
+/// by two spaces, under `spec:`).
+pub fn pipeline(name: &str, toolchain: &str, extra: &str) -> String {
+    format!(
+        "apiVersion: pipewright.dev/v1alpha1\nkind: Pipeline\nmetadata: {{name: {name}, namespace: team}}\nspec:\n  repo: https://git.example.invalid/team/{name}.git\n  toolchain: {toolchain}\n  image: registry.example.invalid/team/{name}\n{extra}"
+    )
+}
+
+/// What a `pipewright run --output json` did.
+#[derive(Debug)]
+pub struct Ran {
+    /// The exit code.
+    pub code: i32,
+    /// The JSON report (stdout).
+    pub report: Value,
+    /// Progress and step output.
+    pub stderr: String,
+}
+
+impl Ran {
+    /// The report's record of `task`.
+    pub fn task(&self, name: &str) -> &Value {
+        self.report["tasks"]
+            .as_array()
+            .and_then(|tasks| tasks.iter().find(|t| t["name"] == name))
+            .unwrap_or_else(|| panic!("no task {name} in the report:\n{:#}\n{}", self.report, self.stderr))
+    }
+
+    /// The status of `task`.
+    pub fn status(&self, task: &str) -> &str {
+        self.task(task)["status"].as_str().unwrap_or("")
+    }
+
+    /// The lines `task`'s steps printed, without the `task | ` prefix.
+    pub fn output(&self, task: &str) -> Vec<&str> {
+        let prefix = format!("{task} | ");
+        self.stderr.lines().filter_map(|l| l.strip_prefix(prefix.as_str())).collect()
+    }
+
+    /// Panics with the whole run when `task` did not end in `status`.
+    pub fn expect(&self, task: &str, status: &str) {
+        assert_eq!(self.status(task), status, "task {task}:\n{}", self.stderr);
+    }
+}
+
+/// Runs `pipewright run PIPELINE_FILE --executor host --source SOURCE --work-dir WORK --output json
+/// ARGS…` in `dir` (where the Pipeline is written as `pipeline.yaml`), with `env` added.
+pub fn run(dir: &Path, pipeline_yaml: &str, source: &Path, work: &Path, args: &[&str], env: &[(&str, &str)]) -> Ran {
+    let file = dir.join("pipeline.yaml");
+    std::fs::write(&file, pipeline_yaml).unwrap();
+    let mut command = Command::new(bin());
+    command
+        .args(["run", "pipeline.yaml", "--executor", "host", "--output", "json", "--source"])
+        .arg(source)
+        .arg("--work-dir")
+        .arg(work)
+        .args(args)
+        .current_dir(dir);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("the report is not JSON ({e}):\n{stdout}\n{stderr}"));
+    Ran { code: out.status.code().unwrap_or(-1), report, stderr }
+}
+
+/// `--skip` for every task in `tasks`.
+pub fn skips<'a>(tasks: &[&'a str]) -> Vec<&'a str> {
+    tasks.iter().flat_map(|t| ["--skip", t]).collect()
+}

@@ -6,6 +6,7 @@
 use super::run_support::{SUPPLY_CHAIN, commit, git_repo, host_has, pipeline, run, skips};
 use super::support::{copy_tree, root};
 use std::path::Path;
+use std::process::Command;
 
 /// Copies the fixture project `name` into `dir/repo` and commits it there.
 fn fixture(name: &str, dir: &Path) -> std::path::PathBuf {
@@ -62,4 +63,83 @@ fn node_clones_installs_lints_and_tests_then_finds_its_cache_warm() {
     assert_eq!(third.code, 0, "{}", third.stderr);
     assert_ne!(key(&third), key(&first));
     assert!(third.output("deps").iter().any(|l| l.ends_with("(cold)")), "{}", third.stderr);
+}
+
+/// Runs the python pipeline on the layout `tests/fixtures/python/<layout>` plus `files`, after
+/// `prepare` (which may lock the project), and checks clone → deps → lint (ruff) → test (pytest).
+fn python_pipeline(layout: &str, files: &[(&str, &str)], prepare: impl FnOnce(&Path)) -> Option<super::run_support::Ran> {
+    if !host_has(&["python3"]) {
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    copy_tree(&root().join("tests/fixtures/python").join(layout), &repo);
+    prepare(&repo);
+    git_repo(&repo, files);
+    let ran = run(dir.path(), &pipeline("svc", "python", ""), &repo, &dir.path().join("work"), &skips(&SUPPLY_CHAIN), &[]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    for task in ["clone", "deps", "lint", "test"] {
+        ran.expect(task, "Succeeded");
+    }
+    assert!(ran.output("lint").contains(&"All checks passed!"), "ruff ran: {}", ran.stderr);
+    Some(ran)
+}
+
+const TOOLS_ONLY_TEST: &str = "from alpha import add\n\n\ndef test_add() -> None:\n    assert add(2, 3) == 5\n";
+
+/// issue 14: a `pyproject.toml` with `[tool.*]` only, beside two top-level packages: deps
+/// installs the requirements and not the project (pip would refuse the flat layout), and
+/// pytest imports the packages from the checkout.
+#[test]
+fn python_with_tool_settings_only_runs_without_installing_the_project() {
+    let files = [
+        (
+            "alpha/__init__.py",
+            "\"\"\"Alpha.\"\"\"\n\n\ndef add(a: int, b: int) -> int:\n    \"\"\"Return the sum.\"\"\"\n    return a + b\n",
+        ),
+        ("tests/test_alpha.py", TOOLS_ONLY_TEST),
+    ];
+    let Some(ran) = python_pipeline("tools-only", &files, |_| {}) else { return };
+    let deps = ran.output("deps");
+    assert!(deps.iter().any(|l| l.contains("declares no [project] or [build-system]")), "{}", ran.stderr);
+    assert!(deps.iter().any(|l| l.starts_with("Successfully installed") && l.contains("iniconfig")), "{}", ran.stderr);
+    assert!(ran.output("test").iter().any(|l| l.contains("1 passed")), "{}", ran.stderr);
+}
+
+/// A `[project]` with a build system is installed (editable), so its tests import it and its
+/// dependency from anywhere.
+#[test]
+fn python_project_is_installed_and_tested() {
+    let test = "import os\n\nimport iniconfig\n\nimport demo\n\n\ndef test_installed() -> None:\n    assert demo.VALUE == 42\n    assert iniconfig.__name__ == \"iniconfig\"\n    assert \"site-packages\" in os.path.realpath(iniconfig.__file__)\n";
+    let Some(ran) = python_pipeline("project", &[("tests/test_demo.py", test)], |_| {}) else { return };
+    assert!(ran.output("deps").iter().any(|l| l.starts_with("Successfully installed") && l.contains("pw-demo")), "{}", ran.stderr);
+    assert!(ran.output("test").iter().any(|l| l.contains("1 passed")), "{}", ran.stderr);
+}
+
+const DEV_GROUP_TEST: &str = "import iniconfig\n\n\ndef test_dev_group() -> None:\n    assert iniconfig.IniConfig\n";
+
+/// `poetry.lock`: the deps step installs poetry from PyPI and `poetry install --no-root --with
+/// dev` into the pipeline's venv; pytest sees the dev group.
+#[test]
+fn python_poetry_lock_runs_with_poetry() {
+    let Some(ran) = python_pipeline("poetry", &[("tests/test_dev.py", DEV_GROUP_TEST)], |_| {}) else { return };
+    assert!(ran.output("deps").contains(&"pipewright: poetry.lock: poetry install --no-root --with dev"), "{}", ran.stderr);
+    assert!(ran.output("test").iter().any(|l| l.contains("1 passed")), "{}", ran.stderr);
+}
+
+/// `uv.lock` (made here with uv from PyPI: a committed one would name the registry's host):
+/// `uv sync --frozen` installs the dev group; pytest sees it.
+#[test]
+fn python_uv_lock_runs_with_uv_sync() {
+    let Some(ran) = python_pipeline("uv", &[("tests/test_dev.py", DEV_GROUP_TEST)], |repo| {
+        let tools = repo.parent().unwrap().join("uv-tool");
+        assert!(Command::new("python3").arg("-m").arg("venv").arg(&tools).status().unwrap().success());
+        assert!(Command::new(tools.join("bin/pip")).args(["install", "-q", "uv"]).status().unwrap().success());
+        let out = Command::new(tools.join("bin/uv")).args(["lock", "--python", "python3"]).current_dir(repo).output().unwrap();
+        assert!(out.status.success(), "uv lock: {}", String::from_utf8_lossy(&out.stderr));
+    }) else {
+        return;
+    };
+    assert!(ran.output("deps").contains(&"pipewright: uv.lock: uv sync --frozen"), "{}", ran.stderr);
+    assert!(ran.output("test").iter().any(|l| l.contains("1 passed")), "{}", ran.stderr);
 }

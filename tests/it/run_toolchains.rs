@@ -143,3 +143,97 @@ fn python_uv_lock_runs_with_uv_sync() {
     assert!(ran.output("deps").contains(&"pipewright: uv.lock: uv sync --frozen"), "{}", ran.stderr);
     assert!(ran.output("test").iter().any(|l| l.contains("1 passed")), "{}", ran.stderr);
 }
+
+/// A cargo project without dependencies: `cargo fetch`, `cargo check --all-targets` and `cargo
+/// test` with the host's toolchain (rustup's, through the RUSTUP_HOME the host executor passes),
+/// with CARGO_HOME and the target directory in the dependency cache.
+#[test]
+fn rust_fetches_checks_and_tests_offline() {
+    if !host_has(&["cargo"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = fixture("rust", dir.path());
+    let ran = run(dir.path(), &pipeline("crate", "rust", ""), &repo, &dir.path().join("work"), &skips(&SUPPLY_CHAIN), &[]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    for task in ["clone", "deps", "lint", "test"] {
+        ran.expect(task, "Succeeded");
+    }
+    assert!(
+        ran.output("lint").iter().any(|l| l.trim_start().starts_with("Checking fixture-rust v0.1.0 (/workspace/src)")),
+        "{}",
+        ran.stderr
+    );
+    assert!(ran.output("test").contains(&"test tests::fixture_rust_adds ... ok"), "{}", ran.stderr);
+    let target = dir.path().join("work");
+    let built = walk(&target).into_iter().any(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("fixture_rust-")));
+    assert!(built, "the test binary is in the cache claim's target directory under {}", target.display());
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() && !path.is_symlink() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+/// The Debian packages that put the maven fixture's pinned plugins and junit into
+/// `/usr/share/maven-repo` (Maven Central is not reachable from every test machine), with the
+/// directory each one installs.
+const MAVEN_REPO_PACKAGES: [(&str, &str); 10] = [
+    ("libmaven-resources-plugin-java", "org/apache/maven/plugins/maven-resources-plugin/3.3.0"),
+    ("libmaven-compiler-plugin-java", "org/apache/maven/plugins/maven-compiler-plugin/3.10.1"),
+    ("libsurefire-java", "org/apache/maven/plugins/maven-surefire-plugin/2.22.3"),
+    ("libmaven-jar-plugin-java", "org/apache/maven/plugins/maven-jar-plugin/3.3.0"),
+    ("libmaven-install-plugin-java", "org/apache/maven/plugins/maven-install-plugin/3.1.0"),
+    ("libmaven-deploy-plugin-java", "org/apache/maven/plugins/maven-deploy-plugin/3.0.0"),
+    ("libmaven-clean-plugin-java", "org/apache/maven/plugins/maven-clean-plugin/3.2.0"),
+    ("libmaven-site-plugin-java", "org/apache/maven/plugins/maven-site-plugin/3.12.1"),
+    ("libmaven-dependency-plugin-java", "org/apache/maven/plugins/maven-dependency-plugin/3.5.0"),
+    ("junit4", "junit/junit/4.13.2"),
+];
+
+/// A maven project whose plugins come from Debian's Maven repository, configured by the project
+/// itself (`.mvn/maven.config` → `.mvn/settings.xml`), so the library's default commands run
+/// unchanged: `dependency:go-offline`, `-DskipTests verify`, `test`. lint runs before test
+/// (they build into one `target/`), never beside it.
+#[test]
+fn maven_resolves_lints_then_tests() {
+    if !host_has(&["mvn", "java"]) {
+        return;
+    }
+    let missing: Vec<&str> =
+        MAVEN_REPO_PACKAGES.iter().filter(|(_, dir)| !Path::new("/usr/share/maven-repo").join(dir).is_dir()).map(|(p, _)| *p).collect();
+    if !missing.is_empty() {
+        super::support::skip(&format!(
+            "the maven pipeline needs Debian's Maven repository with the fixture's plugins (Maven Central may be unreachable): apt-get install {}",
+            missing.join(" ")
+        ));
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = fixture("maven", dir.path());
+    let ran = run(dir.path(), &pipeline("jvm", "maven", ""), &repo, &dir.path().join("work"), &skips(&SUPPLY_CHAIN), &[]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    for task in ["clone", "deps", "lint", "test"] {
+        ran.expect(task, "Succeeded");
+    }
+    assert!(ran.output("deps").iter().any(|l| l.contains("maven-dependency-plugin:3.5.0:go-offline")), "{}", ran.stderr);
+    assert!(ran.output("lint").iter().any(|l| l.contains("Building jar: /workspace/src/target/fixture-maven-1.0.0.jar")), "{}", ran.stderr);
+    let test = ran.output("test");
+    assert!(test.contains(&"fixture-maven: add works"), "{}", ran.stderr);
+    assert!(test.iter().any(|l| l.contains("Tests run: 1, Failures: 0, Errors: 0")), "{}", ran.stderr);
+    let line =
+        |needle: &str| ran.stderr.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("no `{needle}`:\n{}", ran.stderr));
+    assert!(line("lint: Succeeded") < line("test (pipewright-v1-maven/test): Running"), "test started before lint ended:\n{}", ran.stderr);
+}

@@ -125,3 +125,64 @@ pub fn run(dir: &Path, pipeline_yaml: &str, source: &Path, work: &Path, args: &[
 pub fn skips<'a>(tasks: &[&'a str]) -> Vec<&'a str> {
     tasks.iter().flat_map(|t| ["--skip", t]).collect()
 }
+
+/// A loopback HTTP server that records the bodies POSTed to it and answers 200; it stops when
+/// dropped or after its time is up.
+pub struct Webhook {
+    /// `http://127.0.0.1:PORT/hook`.
+    pub url: String,
+    bodies: std::sync::mpsc::Receiver<String>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Webhook {
+    /// Starts the server; it serves for at most `limit`.
+    pub fn start(limit: std::time::Duration) -> Self {
+        use std::io::{BufRead, BufReader, Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        let (tx, bodies) = std::sync::mpsc::channel();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let end = std::time::Instant::now() + limit;
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) && std::time::Instant::now() < end {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+                let mut reader = BufReader::new(stream);
+                let mut length = 0usize;
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+                    if let Some((name, value)) = line.split_once(':')
+                        && name.eq_ignore_ascii_case("content-length")
+                    {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                let _ = reader.get_mut().write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                let _ = tx.send(String::from_utf8_lossy(&body).into_owned());
+            }
+        });
+        Webhook { url, bodies, stop }
+    }
+
+    /// The bodies received so far.
+    pub fn received(&self) -> Vec<String> {
+        self.bodies.try_iter().collect()
+    }
+}
+
+impl Drop for Webhook {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}

@@ -3,7 +3,7 @@
 //! packages from the public registries: each proves the library's deps, lint and test steps
 //! by executing them, and the interpreter's cache, failure, exit-handler and retry behaviour.
 
-use super::run_support::{SUPPLY_CHAIN, commit, git_repo, host_has, pipeline, run, skips};
+use super::run_support::{SUPPLY_CHAIN, Webhook, commit, git_repo, host_has, pipeline, run, skips};
 use super::support::{copy_tree, root};
 use std::path::Path;
 use std::process::Command;
@@ -236,4 +236,46 @@ fn maven_resolves_lints_then_tests() {
     let line =
         |needle: &str| ran.stderr.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("no `{needle}`:\n{}", ran.stderr));
     assert!(line("lint: Succeeded") < line("test (pipewright-v1-maven/test): Running"), "test started before lint ended:\n{}", ran.stderr);
+}
+
+/// A failing test fails the run at `test` (exit 1): build-image and what follows it never run,
+/// and the exit handler posts the failure, naming the step, to the webhook the Pipeline's
+/// `notify.webhook` Secret points at (a loopback server here; the URL comes from `--secret`).
+#[test]
+fn a_failing_test_fails_the_run_and_the_webhook_hears_of_it() {
+    if !host_has(&["node", "npm", "python3"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    copy_tree(&root().join("tests/fixtures/run/node"), &repo);
+    let test = repo.join("test/add.test.js");
+    std::fs::write(&test, std::fs::read_to_string(&test).unwrap().replace("add(2, 3), 5", "add(2, 3), 6")).unwrap();
+    git_repo(&repo, &[]);
+    let hook = Webhook::start(std::time::Duration::from_secs(120));
+    let yaml = pipeline("web", "node", "  notify:\n    webhook: {secretName: ci-hook, key: url}\n");
+    let secret = format!("ci-hook.url={}", hook.url);
+    let args = ["--skip", "security-scan", "--secret", &secret];
+    let ran = run(dir.path(), &yaml, &repo, &dir.path().join("work"), &args, &[("PIPEWRIGHT_RUN_TIME_SCALE", "0.01")]);
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert_eq!(ran.report["status"], "Failed");
+    assert_eq!(ran.report["failedTask"], "test", "{:#}", ran.report);
+    ran.expect("test", "Failed");
+    assert_eq!(ran.task("test")["exitCode"], 1);
+    ran.expect("lint", "Succeeded");
+    for task in ["build-image", "scan-image", "provenance"] {
+        ran.expect(task, "Omitted");
+    }
+    assert!(ran.output("test").iter().any(|l| l.contains("# fail 1")), "{}", ran.stderr);
+    assert!(ran.stderr.contains("pipewright: error: the pipeline failed at task test"), "{}", ran.stderr);
+    let notified = ran.report["tasks"].as_array().unwrap().iter().find(|t| t["name"].as_str().is_some_and(|n| n.contains("webhook")));
+    assert_eq!(notified.map(|t| t["status"].clone()), Some("Succeeded".into()), "{:#}", ran.report);
+    assert!(!ran.stderr.contains(&hook.url), "the webhook URL (a Secret) was printed:\n{}", ran.stderr);
+    let bodies = hook.received();
+    assert_eq!(bodies.len(), 1, "{bodies:?}\n{}", ran.stderr);
+    let posted: serde_json::Value = serde_json::from_str(&bodies[0]).unwrap();
+    assert_eq!(posted["status"], "Failed", "{posted:#}");
+    assert_eq!(posted["pipeline"], "web", "{posted:#}");
+    assert_eq!(posted["failedStep"], "test", "the posted failure names the step: {posted:#}");
+    assert_eq!(posted["failedMessage"], "Error (exit code 1)", "{posted:#}");
 }

@@ -103,9 +103,17 @@ impl Ran {
 pub fn run(dir: &Path, pipeline_yaml: &str, source: &Path, work: &Path, args: &[&str], env: &[(&str, &str)]) -> Ran {
     let file = dir.join("pipeline.yaml");
     std::fs::write(&file, pipeline_yaml).unwrap();
+    run_file(dir, &file, source.to_str().unwrap(), work, args, env)
+}
+
+/// Runs `pipewright run FILE --executor host --source SOURCE --work-dir WORK --output json ARGS…`
+/// in `dir`, with `env` added.
+pub fn run_file(dir: &Path, file: &Path, source: &str, work: &Path, args: &[&str], env: &[(&str, &str)]) -> Ran {
     let mut command = Command::new(bin());
     command
-        .args(["run", "pipeline.yaml", "--executor", "host", "--output", "json", "--source"])
+        .arg("run")
+        .arg(file)
+        .args(["--executor", "host", "--output", "json", "--source"])
         .arg(source)
         .arg("--work-dir")
         .arg(work)
@@ -185,4 +193,121 @@ impl Drop for Webhook {
     fn drop(&mut self) {
         self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
     }
+}
+
+/// A loopback smart-HTTP git server (`git http-backend` as CGI) over the repositories under a
+/// directory, whose first `failures` requests wait `delay` and then answer 503, as a forge does
+/// when it is overloaded; it stops when dropped or after its time is up.
+pub struct GitServer {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// How many requests it answered with 503.
+    pub failed: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl GitServer {
+    /// Starts serving the repositories under `root`, for at most `limit`.
+    pub fn start(root: &Path, failures: usize, delay: std::time::Duration, limit: std::time::Duration) -> Self {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let failed = std::sync::Arc::new(AtomicUsize::new(0));
+        let (stopped, count, root) = (stop.clone(), failed.clone(), root.to_path_buf());
+        let end = std::time::Instant::now() + limit;
+        std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) && std::time::Instant::now() < end {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                    continue;
+                };
+                let fail = count.load(Ordering::Relaxed) < failures;
+                if fail {
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+                let root = root.clone();
+                std::thread::spawn(move || serve_git(stream, &root, fail.then_some(delay)));
+            }
+        });
+        GitServer { base, stop, failed }
+    }
+}
+
+impl Drop for GitServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Answers one request: 503 after `fail_after`, or what `git http-backend` says.
+fn serve_git(stream: std::net::TcpStream, root: &Path, fail_after: Option<std::time::Duration>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    stream.set_nonblocking(false).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    let mut parts = request.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or("GET").to_owned(), parts.next().unwrap_or("/").to_owned());
+    let mut headers = Vec::new();
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
+        if let Some((name, value)) = line.split_once(':') {
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+        }
+        line.clear();
+    }
+    let header = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let mut body = vec![0; header("content-length").parse().unwrap_or(0)];
+    let _ = reader.read_exact(&mut body);
+    let mut stream = reader.into_inner();
+    if let Some(delay) = fail_after {
+        std::thread::sleep(delay);
+        let _ = stream.write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        return;
+    }
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let mut child = Command::new("git")
+        .arg("http-backend")
+        .env("GIT_PROJECT_ROOT", root)
+        .env("GIT_HTTP_EXPORT_ALL", "1")
+        .env("PATH_INFO", path)
+        .env("QUERY_STRING", query)
+        .env("REQUEST_METHOD", &method)
+        .env("CONTENT_TYPE", header("content-type"))
+        .env("CONTENT_LENGTH", body.len().to_string())
+        .env("GIT_PROTOCOL", header("git-protocol"))
+        .env("REMOTE_ADDR", "127.0.0.1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&body);
+    });
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    let split = out.stdout.windows(4).position(|w| w == b"\r\n\r\n").map(|i| (i, 4));
+    let split = split.or_else(|| out.stdout.windows(2).position(|w| w == b"\n\n").map(|i| (i, 2)));
+    let (head, rest) = match split {
+        Some((i, n)) => (String::from_utf8_lossy(&out.stdout[..i]).into_owned(), &out.stdout[i + n..]),
+        None => (String::new(), &out.stdout[..]),
+    };
+    let mut status = "200 OK".to_owned();
+    let mut response = String::new();
+    for line in head.lines() {
+        match line.split_once(':') {
+            Some((name, value)) if name.eq_ignore_ascii_case("status") => status = value.trim().to_owned(),
+            Some(_) => response.push_str(&format!("{}\r\n", line.trim_end())),
+            None => {}
+        }
+    }
+    let _ =
+        stream.write_all(format!("HTTP/1.1 {status}\r\n{response}Content-Length: {}\r\nConnection: close\r\n\r\n", rest.len()).as_bytes());
+    let _ = stream.write_all(rest);
 }

@@ -3,7 +3,7 @@
 //! packages from the public registries: each proves the library's deps, lint and test steps
 //! by executing them, and the interpreter's cache, failure, exit-handler and retry behaviour.
 
-use super::run_support::{SUPPLY_CHAIN, Webhook, commit, git_repo, host_has, pipeline, run, skips};
+use super::run_support::{GitServer, SUPPLY_CHAIN, Webhook, commit, git_repo, host_has, pipeline, run, skips};
 use super::support::{copy_tree, root};
 use std::path::Path;
 use std::process::Command;
@@ -278,4 +278,94 @@ fn a_failing_test_fails_the_run_and_the_webhook_hears_of_it() {
     assert_eq!(posted["pipeline"], "web", "{posted:#}");
     assert_eq!(posted["failedStep"], "test", "the posted failure names the step: {posted:#}");
     assert_eq!(posted["failedMessage"], "Error (exit code 1)", "{posted:#}");
+}
+
+/// A pipeline whose deps, lint and test are `true` (the generic toolchain), so the clone alone
+/// is what a run exercises.
+fn trivial_pipeline(name: &str) -> String {
+    let step = "{command: [\"true\"], image: debian:bookworm-slim}";
+    pipeline(name, "generic", &format!("  steps:\n    deps: {step}\n    lint: {step}\n    test: {step}\n"))
+}
+
+/// What a clone from a forge that is slow to fail the first time does: the first request waits
+/// `SLOW` (longer than the old back-off's one minute, scaled) and answers 503.
+fn flaky_clone(dir: &Path, yaml: &str) -> (super::run_support::Ran, usize) {
+    let repo = dir.join("repo");
+    git_repo(&repo, &[("README", "retries\n")]);
+    let served = dir.join("served");
+    std::fs::create_dir_all(&served).unwrap();
+    assert!(Command::new("git").args(["clone", "-q", "--bare"]).arg(&repo).arg(served.join("app.git")).status().unwrap().success());
+    // With PIPEWRIGHT_RUN_TIME_SCALE=0.01 the first wait is 0.15 s, and the old maxDuration (1m)
+    // is 0.6 s after the first attempt started: a 1 s attempt is "long".
+    const SLOW: std::time::Duration = std::time::Duration::from_secs(1);
+    let server = GitServer::start(&served, 1, SLOW, std::time::Duration::from_secs(120));
+    let file = dir.join("pipeline.yaml");
+    std::fs::write(&file, yaml).unwrap();
+    let source = format!("{}/app.git", server.base);
+    let ran = super::run_support::run_file(
+        dir,
+        &file,
+        &source,
+        &dir.join("work"),
+        &skips(&SUPPLY_CHAIN),
+        &[("PIPEWRIGHT_RUN_TIME_SCALE", "0.01")],
+    );
+    (ran, server.failed.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// issue 14: the library's network retry (15 s then 30 s, bounded by `cap`, no `maxDuration`)
+/// retries a clone that failed after a long attempt, as Argo's controller would.
+#[test]
+fn a_clone_that_fails_after_a_long_attempt_is_retried() {
+    if !host_has(&["git"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (ran, failed) = flaky_clone(dir.path(), &trivial_pipeline("app"));
+    assert_eq!(failed, 1);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    ran.expect("clone", "Succeeded");
+    assert_eq!(ran.task("clone")["attempts"], 2, "{:#}", ran.report);
+    assert!(ran.stderr.contains("clone: attempt 1 ended Error (exit code 128); retrying in 0.1s"), "{}", ran.stderr);
+    assert!(ran.output("clone").iter().any(|l| l.contains("503")), "the first attempt saw the forge's 503: {}", ran.stderr);
+    for task in ["deps", "lint", "test"] {
+        ran.expect(task, "Succeeded");
+    }
+}
+
+/// The same run with the library's old back-off (`maxDuration: 1m`, a deadline from the first
+/// attempt's start): the controller makes no retry, and neither does `pipewright run`.
+#[test]
+fn with_the_old_max_duration_the_same_clone_is_not_retried() {
+    if !host_has(&["git"]) {
+        return;
+    }
+    let platform = b"apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: pipewright.dev/v1alpha1\n  kind: Platform\n  metadata: {name: acme}\n  spec: {}\n";
+    let rendered = super::support::function(platform);
+    assert_eq!(rendered.code, 0, "{}", rendered.stderr);
+    let mut documents = vec![trivial_pipeline("app")];
+    let mut patched = 0;
+    for mut library in super::support::items(&rendered.stdout) {
+        if library["kind"] != "ClusterWorkflowTemplate" {
+            continue;
+        }
+        if library["metadata"]["name"] == "pipewright-v1-git" {
+            for template in library["spec"]["templates"].as_array_mut().unwrap() {
+                if template.get("retryStrategy").is_some() {
+                    template["retryStrategy"]["backoff"] = serde_json::json!({"duration": "15s", "factor": 2, "maxDuration": "1m"});
+                    patched += 1;
+                }
+            }
+        }
+        documents.push(serde_yaml::to_string(&library).unwrap());
+    }
+    assert!(patched > 0, "the git library has no retryStrategy to patch");
+    let dir = tempfile::tempdir().unwrap();
+    let (ran, _) = flaky_clone(dir.path(), &documents.join("---\n"));
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
+    assert_eq!(ran.report["failedTask"], "clone", "{:#}", ran.report);
+    ran.expect("clone", "Failed");
+    assert_eq!(ran.task("clone")["attempts"], 1, "{:#}", ran.report);
+    let message = ran.task("clone")["message"].as_str().unwrap_or("");
+    assert!(message.contains("Max duration limit exceeded"), "{message}\n{}", ran.stderr);
 }

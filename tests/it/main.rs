@@ -30,6 +30,8 @@ mod required_fields;
 mod retries;
 mod run_cli;
 mod run_semantics;
+mod run_support;
+mod run_toolchains;
 mod schema;
 mod sensor_filters;
 mod sensor_warnings;

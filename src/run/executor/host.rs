@@ -11,8 +11,27 @@ use std::process::Command;
 /// Host variables a step gets when the template does not set them: where the host's
 /// toolchain managers keep their toolchains (HOME is the step's own, usually `/tmp`).
 const TOOLCHAIN_HOMES: [(&str, &str); 2] = [("RUSTUP_HOME", ".rustup"), ("PYENV_ROOT", ".pyenv")];
-/// Host variables passed through as they are, when set and not set by the template.
-const PASSED: [&str; 5] = ["LANG", "LC_ALL", "TZ", "JAVA_HOME", "RUSTUP_TOOLCHAIN"];
+/// Host variables passed through as they are, when set and not set by the template: the
+/// locale, the host's toolchains, and this machine's way to the network (its proxy and the CA
+/// bundle that trusts it), which a cluster's nodes would give their pods and no template sets.
+const PASSED: [&str; 16] = [
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "JAVA_HOME",
+    "RUSTUP_TOOLCHAIN",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+    "PIP_CERT",
+    "NODE_EXTRA_CA_CERTS",
+];
 
 /// Runs steps on the host's tools under bubblewrap.
 #[derive(Debug, Clone)]

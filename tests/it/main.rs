@@ -24,6 +24,8 @@ mod rbac_checks;
 mod required_fields;
 mod retries;
 mod run_cli;
+mod run_clone;
+mod run_sc_support;
 mod run_semantics;
 mod schema;
 mod sensor_filters;

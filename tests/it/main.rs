@@ -27,6 +27,7 @@ mod run_cli;
 mod run_clone;
 mod run_sc_support;
 mod run_semantics;
+mod run_supply_chain;
 mod schema;
 mod sensor_filters;
 mod splicing;

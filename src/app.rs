@@ -1,14 +1,17 @@
 //! Dispatch: parses the command line, runs one command, and picks the exit code.
 
 use crate::cli::{
-    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExecutorArg, KindArg, LintArgs, LintOutputArg,
-    RenderArgs, RunArgs, RunOutputArg,
+    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExecutorArg, ExplainArgs, ExplainOutputArg, GraphArgs,
+    GraphFormatArg, KindArg, LintArgs, LintOutputArg, RenderArgs, RunArgs, RunOutputArg,
 };
 use crate::commands::{self, Failure, Outcome, exit};
 use crate::gitops;
 use crate::spec::Kind;
 use clap::{CommandFactory, Parser};
 use std::path::{Path, PathBuf};
+
+/// Where `render` finds the Team pages when `--docs` is not given: beside the tree's directory.
+pub const DEFAULT_DOCS: &str = "docs/pipelines";
 
 /// Runs pipewright with the process's arguments and standard streams; returns the exit code.
 pub fn run() -> i32 {
@@ -40,6 +43,12 @@ pub fn run() -> i32 {
         }
         Some(Command::Run(args)) => {
             finish(run_request(args).and_then(|r| commands::run::run(r, Box::new(std::io::stdout()), Box::new(std::io::stderr()))))
+        }
+        Some(Command::Graph(args)) => {
+            finish(graph_request(args).and_then(|r| commands::graph::run(&r, &mut stdout.lock(), &mut stderr.lock())))
+        }
+        Some(Command::Explain(args)) => {
+            finish(explain_request(args).and_then(|r| commands::explain::run(&r, &mut stdout.lock(), &mut stderr.lock())))
         }
         Some(Command::Install { dir }) => finish(commands::install::run(&dir, &mut stdout.lock())),
         Some(Command::Lint(args)) => match lint_request(args) {
@@ -152,8 +161,44 @@ fn render_request(args: RenderArgs) -> Result<commands::render::Request, Failure
         None => repo_root(None, "name the tree to render: `pipewright render DIR`")?.join(gitops::ARGO_DIR),
     };
     let dir = std::fs::canonicalize(&dir).map_err(|e| Failure::one(format!("{}: {e}", dir.display())))?;
-    let out = args.out.unwrap_or_else(|| dir.parent().unwrap_or(Path::new(".")).join("rendered"));
-    Ok(commands::render::Request { dir, out, check: args.check })
+    let beside = dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let out = args.out.unwrap_or_else(|| beside.join("rendered"));
+    // Pages written by `render --docs` into the default place are kept current without the flag.
+    let docs = args.docs.or_else(|| {
+        let default = beside.join(DEFAULT_DOCS);
+        let ours =
+            std::fs::read_to_string(default.join(crate::explain::pages::INDEX)).is_ok_and(|t| t.starts_with(crate::explain::pages::HEADER));
+        ours.then_some(default)
+    });
+    Ok(commands::render::Request { dir, out, check: args.check, docs })
+}
+
+fn current_dir() -> Result<PathBuf, Failure> {
+    std::env::current_dir().map_err(|e| Failure::one(format!("cannot read the current directory: {e}")))
+}
+
+fn graph_request(args: GraphArgs) -> Result<commands::graph::Request, Failure> {
+    Ok(commands::graph::Request {
+        pipeline: args.pipeline,
+        cwd: current_dir()?,
+        format: match args.format {
+            GraphFormatArg::Mermaid => crate::graph::Format::Mermaid,
+            GraphFormatArg::Dot => crate::graph::Format::Dot,
+            GraphFormatArg::Svg => crate::graph::Format::Svg,
+        },
+        out: args.out,
+    })
+}
+
+fn explain_request(args: ExplainArgs) -> Result<commands::explain::Request, Failure> {
+    Ok(commands::explain::Request {
+        pipeline: args.pipeline,
+        cwd: current_dir()?,
+        output: match args.output {
+            ExplainOutputArg::Markdown => commands::explain::Output::Markdown,
+            ExplainOutputArg::Json => commands::explain::Output::Json,
+        },
+    })
 }
 
 /// The run's options from its flags; `PIPEWRIGHT_RUN_TIME_SCALE` shrinks every duration Argo

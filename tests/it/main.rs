@@ -3,16 +3,20 @@
 
 mod argo_checks;
 mod argocd;
+mod browser;
 mod cases;
 mod cli;
 mod clone;
 mod determinism;
 mod docs_links;
+mod docs_pages;
 mod events_checks;
+mod explain;
 mod fidelity;
 mod functions;
 mod fuzz_smoke;
 mod gitops;
+mod graph;
 mod hardening;
 mod injection;
 mod install_kustomize;
@@ -30,6 +34,7 @@ mod run_semantics;
 mod run_supply_chain;
 mod schema;
 mod sensor_filters;
+mod sensor_warnings;
 mod splicing;
 mod step_order;
 mod supply_chain;

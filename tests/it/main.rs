@@ -23,6 +23,7 @@ mod install_kustomize;
 mod invariants;
 mod kpt;
 mod kustomize;
+mod library_steps;
 mod python_deps;
 mod rbac_checks;
 mod required_fields;

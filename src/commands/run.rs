@@ -114,6 +114,7 @@ fn choose(choice: ExecutorChoice, options: &Options) -> Result<Box<dyn Executor>
         if let Some(source) = &options.source {
             paths.push(PathBuf::from(source));
         }
+        paths.extend(crate::run::executor::trust_paths());
         paths
     };
     let engine = |program: &str| {

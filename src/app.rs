@@ -1,7 +1,8 @@
 //! Dispatch: parses the command line, runs one command, and picks the exit code.
 
 use crate::cli::{
-    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, KindArg, LintArgs, LintOutputArg, RenderArgs,
+    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExecutorArg, ExplainArgs, ExplainOutputArg, GraphArgs,
+    GraphFormatArg, KindArg, LintArgs, LintOutputArg, RenderArgs, RunArgs, RunOutputArg,
 };
 use crate::commands::{self, Failure, Outcome, exit};
 use crate::gitops;
@@ -9,9 +10,12 @@ use crate::spec::Kind;
 use clap::{CommandFactory, Parser};
 use std::path::{Path, PathBuf};
 
+/// Where `render` finds the Team pages when `--docs` is not given: beside the tree's directory.
+pub const DEFAULT_DOCS: &str = "docs/pipelines";
+
 /// Runs pipewright with the process's arguments and standard streams; returns the exit code.
 pub fn run() -> i32 {
-    let cli = match Cli::try_parse().and_then(check_usage) {
+    let cli = match Cli::try_parse_from(crate::cli::args(std::env::args_os())).and_then(check_usage) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -37,6 +41,15 @@ pub fn run() -> i32 {
         Some(Command::Render(args)) => {
             finish(render_request(args).and_then(|r| commands::render::run(&r, &mut stdout.lock(), &mut stderr.lock())))
         }
+        Some(Command::Run(args)) => {
+            finish(run_request(args).and_then(|r| commands::run::run(r, Box::new(std::io::stdout()), Box::new(std::io::stderr()))))
+        }
+        Some(Command::Graph(args)) => {
+            finish(graph_request(args).and_then(|r| commands::graph::run(&r, &mut stdout.lock(), &mut stderr.lock())))
+        }
+        Some(Command::Explain(args)) => {
+            finish(explain_request(args).and_then(|r| commands::explain::run(&r, &mut stdout.lock(), &mut stderr.lock())))
+        }
         Some(Command::Install { dir }) => finish(commands::install::run(&dir, &mut stdout.lock())),
         Some(Command::Lint(args)) => match lint_request(args) {
             Ok(r) => commands::lint::run(&r, &mut stdin.lock(), &mut stdout.lock(), &mut stderr.lock()),
@@ -49,20 +62,30 @@ pub fn run() -> i32 {
 /// and the auth-secret flags `--events webhook`.
 fn check_usage(cli: Cli) -> Result<Cli, clap::Error> {
     if let Some(Command::Add(AddCommand::Team(args))) = &cli.command {
-        let github_flags = args.webhook_secret_name.is_some() || args.webhook_secret_key.is_some() || !args.repositories.is_empty();
+        use clap::error::ErrorKind;
+        let senders = !args.repositories.is_empty() || !args.organizations.is_empty();
+        let github_flags = args.webhook_secret_name.is_some() || args.webhook_secret_key.is_some() || senders;
         let webhook_flags = args.auth_secret_name.is_some() || args.auth_secret_key.is_some();
         let misplaced = if github_flags && args.events != Some(EventsArg::Github) {
-            Some("--webhook-secret-name, --webhook-secret-key and --repository go with `--events github` only")
+            Some((
+                ErrorKind::ArgumentConflict,
+                "--webhook-secret-name, --webhook-secret-key, --repository and --organization go with `--events github` only",
+            ))
         } else if webhook_flags && args.events != Some(EventsArg::Webhook) {
-            Some("--auth-secret-name and --auth-secret-key go with `--events webhook` only")
+            Some((ErrorKind::ArgumentConflict, "--auth-secret-name and --auth-secret-key go with `--events webhook` only"))
+        } else if args.events == Some(EventsArg::Github) && !senders {
+            Some((
+                ErrorKind::MissingRequiredArgument,
+                "`--events github` needs --repository OWNER/NAME (repository webhooks) or --organization ORG (organization webhooks), repeatable",
+            ))
         } else {
             None
         };
-        if let Some(message) = misplaced {
+        if let Some((kind, message)) = misplaced {
             let mut command = Cli::command();
             command.build();
             let team = command.find_subcommand_mut("add").and_then(|add| add.find_subcommand_mut("team"));
-            return Err(team.expect("`add team` is a subcommand").error(clap::error::ErrorKind::ArgumentConflict, message));
+            return Err(team.expect("`add team` is a subcommand").error(kind, message));
         }
     }
     Ok(cli)
@@ -122,6 +145,7 @@ fn add_team(args: AddTeamArgs) -> Result<commands::add::TeamRequest, Failure> {
                 secret_name: args.webhook_secret_name.unwrap_or_default(),
                 secret_key: args.webhook_secret_key.unwrap_or_default(),
                 repositories: args.repositories,
+                organizations: args.organizations,
             },
             EventsArg::Webhook => TeamEventsRequest::Webhook {
                 // clap requires both or neither.
@@ -137,8 +161,90 @@ fn render_request(args: RenderArgs) -> Result<commands::render::Request, Failure
         None => repo_root(None, "name the tree to render: `pipewright render DIR`")?.join(gitops::ARGO_DIR),
     };
     let dir = std::fs::canonicalize(&dir).map_err(|e| Failure::one(format!("{}: {e}", dir.display())))?;
-    let out = args.out.unwrap_or_else(|| dir.parent().unwrap_or(Path::new(".")).join("rendered"));
-    Ok(commands::render::Request { dir, out, check: args.check })
+    let beside = dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let out = args.out.unwrap_or_else(|| beside.join("rendered"));
+    // Pages written by `render --docs` into the default place are kept current without the flag.
+    let docs = args.docs.or_else(|| {
+        let default = beside.join(DEFAULT_DOCS);
+        let ours =
+            std::fs::read_to_string(default.join(crate::explain::pages::INDEX)).is_ok_and(|t| t.starts_with(crate::explain::pages::HEADER));
+        ours.then_some(default)
+    });
+    Ok(commands::render::Request { dir, out, check: args.check, docs })
+}
+
+fn current_dir() -> Result<PathBuf, Failure> {
+    std::env::current_dir().map_err(|e| Failure::one(format!("cannot read the current directory: {e}")))
+}
+
+fn graph_request(args: GraphArgs) -> Result<commands::graph::Request, Failure> {
+    Ok(commands::graph::Request {
+        pipeline: args.pipeline,
+        cwd: current_dir()?,
+        format: match args.format {
+            GraphFormatArg::Mermaid => crate::graph::Format::Mermaid,
+            GraphFormatArg::Dot => crate::graph::Format::Dot,
+            GraphFormatArg::Svg => crate::graph::Format::Svg,
+        },
+        out: args.out,
+    })
+}
+
+fn explain_request(args: ExplainArgs) -> Result<commands::explain::Request, Failure> {
+    Ok(commands::explain::Request {
+        pipeline: args.pipeline,
+        cwd: current_dir()?,
+        output: match args.output {
+            ExplainOutputArg::Markdown => commands::explain::Output::Markdown,
+            ExplainOutputArg::Json => commands::explain::Output::Json,
+        },
+    })
+}
+
+/// The run's options from its flags; `PIPEWRIGHT_RUN_TIME_SCALE` shrinks every duration Argo
+/// waits for (for tests of retries and deadlines).
+fn run_request(args: RunArgs) -> Result<commands::run::Request, Failure> {
+    use commands::run::ExecutorChoice;
+    let usage = |line: String| Failure { code: exit::USAGE, lines: vec![format!("error: {line}")] };
+    let mut options = crate::run::Options {
+        source: args.source,
+        revision: args.revision,
+        event: args.event,
+        skip: args.skip,
+        keep: args.keep,
+        time_scale: 1.0,
+        ..Default::default()
+    };
+    for param in args.params {
+        let (name, value) = param.split_once('=').ok_or_else(|| usage(format!("--param {param}: write NAME=VALUE")))?;
+        options.params.push((name.to_owned(), value.to_owned()));
+    }
+    for secret in &args.secrets {
+        options.secrets.add_arg(secret).map_err(usage)?;
+    }
+    if let Some(dir) = &args.secrets_dir {
+        options.secrets.add_dir(dir).map_err(usage)?;
+    }
+    if let Ok(scale) = std::env::var("PIPEWRIGHT_RUN_TIME_SCALE") {
+        options.time_scale = scale
+            .parse::<f64>()
+            .ok()
+            .filter(|s| *s > 0.0 && s.is_finite())
+            .ok_or_else(|| usage(format!("PIPEWRIGHT_RUN_TIME_SCALE={scale}: give a positive number (1 is real time)")))?;
+    }
+    Ok(commands::run::Request {
+        pipeline: args.pipeline,
+        executor: match args.executor {
+            None => ExecutorChoice::Auto,
+            Some(ExecutorArg::Host) => ExecutorChoice::Host,
+            Some(ExecutorArg::Docker) => ExecutorChoice::Docker,
+            Some(ExecutorArg::Podman) => ExecutorChoice::Podman,
+        },
+        options,
+        work_dir: args.work_dir,
+        json: args.output == RunOutputArg::Json,
+        live: std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("TERM").is_some_and(|t| t != "dumb"),
+    })
 }
 
 fn lint_request(args: LintArgs) -> Result<commands::lint::Request, Failure> {

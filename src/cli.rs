@@ -31,8 +31,8 @@ pub enum Command {
     Fn,
     /// Print the JSON Schema of a kind (all kinds when none is given).
     Schema {
-        /// The kind.
-        #[arg(value_enum)]
+        /// The kind: pipeline, platform or team (any case, singular or plural).
+        #[arg(value_name = "KIND", value_parser = parse_kind)]
         kind: Option<KindArg>,
     },
     /// Scaffold the GitOps layout (argo/…) in DIR; never overwrites a file without --force.
@@ -49,8 +49,14 @@ pub enum Command {
     Add(AddCommand),
     /// Expand the GitOps tree in-process into one file per object (no kustomize needed).
     Render(RenderArgs),
+    /// Run one Pipeline's DAG on this machine, from the same objects Argo gets (no cluster needed).
+    Run(RunArgs),
     /// Lint Argo manifests offline: Argo's own checks, and the faults Argo only finds at run time.
     Lint(LintArgs),
+    /// Draw a Pipeline's DAG, from its rendered WorkflowTemplate, as mermaid, dot or SVG.
+    Graph(GraphArgs),
+    /// Say in plain words what a Pipeline becomes: steps, images, triggers, secrets, access, objects.
+    Explain(ExplainArgs),
     /// Copy this pipewright binary into DIR (for init containers).
     Install {
         /// The directory to copy the binary into (created when absent).
@@ -115,9 +121,12 @@ pub struct AddTeamArgs {
     /// With --events github: the key of the webhook secret in that Secret.
     #[arg(long, value_name = "KEY", required_if_eq("events", "github"))]
     pub webhook_secret_key: Option<String>,
-    /// With --events github: a repository (owner/name) whose webhooks arrive here (repeat for several).
-    #[arg(long = "repository", value_name = "OWNER/NAME", required_if_eq("events", "github"))]
+    /// With --events github: a repository (owner/name) whose webhooks arrive here (repeat for several); or give --organization.
+    #[arg(long = "repository", value_name = "OWNER/NAME")]
     pub repositories: Vec<String>,
+    /// With --events github: an organization whose organization webhooks arrive here (repeat for several); or give --repository.
+    #[arg(long = "organization", value_name = "ORG", conflicts_with = "repositories")]
+    pub organizations: Vec<String>,
     /// With --events webhook: the Secret holding the token every delivery must send as `Authorization: Bearer <token>` (strongly recommended).
     #[arg(long, value_name = "SECRET", requires = "auth_secret_key")]
     pub auth_secret_name: Option<String>,
@@ -155,11 +164,101 @@ pub struct RenderArgs {
     /// The rendered tree's directory (default: `rendered`, beside DIR).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Write nothing; print a unified diff and exit 1 when OUT differs from a fresh render.
+    /// Write nothing; print a unified diff and exit 1 when OUT (or the docs pages) differ from a fresh render.
     #[arg(long)]
     pub check: bool,
+    /// Also write (or with --check, check) one markdown page per Team, with each pipeline's graph and explanation, plus an index, into DIR (default when it exists: docs/pipelines beside the tree's directory).
+    #[arg(long, value_name = "DIR")]
+    pub docs: Option<PathBuf>,
 }
 
+/// `graph` as typed.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// A YAML file holding the Pipeline (with its Platform and Team, if any), or the Pipeline's name (NAME or NAMESPACE/NAME) in the GitOps tree around the current directory.
+    pub pipeline: String,
+    /// The output format.
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormatArg,
+    /// Write to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `--format` values of `graph`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GraphFormatArg {
+    /// A mermaid flowchart: paste it into GitHub or GitLab markdown in a ```mermaid block.
+    Mermaid,
+    /// Graphviz dot.
+    Dot,
+    /// A finished SVG picture, laid out by pipewright.
+    Svg,
+}
+
+/// `explain` as typed.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A YAML file holding the Pipeline (with its Platform and Team, if any), or the Pipeline's name (NAME or NAMESPACE/NAME) in the GitOps tree around the current directory.
+    pub pipeline: String,
+    /// The output form.
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub output: ExplainOutputArg,
+}
+
+/// `--output` values of `explain`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExplainOutputArg {
+    /// A markdown page.
+    Markdown,
+    /// The same facts as JSON.
+    Json,
+}
+
+/// `run` as typed.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes:\n  0  the pipeline succeeded\n  1  it ran and failed (the failing task is named)\n  2  bad usage or input (nothing ran)"
+)]
+pub struct RunArgs {
+    /// A YAML file that holds the Pipeline (and possibly a Platform, Teams…), or a Pipeline's name (NAME or NAMESPACE/NAME) in the GitOps tree.
+    pub pipeline: String,
+    /// Where steps run: `host` (this machine's tools, in a bubblewrap sandbox), `docker` or `podman` (each step in its image). Default: docker or podman when one answers, else host.
+    #[arg(long, value_enum)]
+    pub executor: Option<ExecutorArg>,
+    /// Clone from here instead of the Pipeline's repository: a local repository (bare or not), or any URL.
+    #[arg(long, value_name = "PATH|URL")]
+    pub source: Option<String>,
+    /// The revision to build: a full ref (refs/heads/main, refs/tags/v1.2.3, refs/pull/7/head), or a branch, tag or commit.
+    #[arg(long, value_name = "REF")]
+    pub revision: Option<String>,
+    /// What started the run, as the Sensors pass it: push, tag, pull-request, manual or schedule.
+    #[arg(long)]
+    pub event: Option<String>,
+    /// Set a workflow parameter (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Mark a task Skipped instead of running it (repeatable).
+    #[arg(long = "skip", value_name = "TASK")]
+    pub skip: Vec<String>,
+    /// A Secret's key for the steps (repeatable); the value is never printed.
+    #[arg(long = "secret", value_name = "NAME.KEY=VALUE")]
+    pub secrets: Vec<String>,
+    /// A directory of Secrets: DIR/NAME/KEY files.
+    #[arg(long, value_name = "DIR")]
+    pub secrets_dir: Option<PathBuf>,
+    /// The pipeline's work directory: its persistent claims (the cache) and its runs (default: ~/.cache/pipewright/run/NAMESPACE/NAME).
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+    /// Keep the run's workspace and pod directories (they are removed at the end otherwise).
+    #[arg(long)]
+    pub keep: bool,
+    /// `text` (live progress and a summary table) or `json` (one report on stdout; progress and step output on stderr).
+    #[arg(long, value_enum, default_value = "text")]
+    pub output: RunOutputArg,
+}
+
+/// `run --executor` values.
 /// `lint` as typed.
 #[derive(Debug, Args)]
 #[command(
@@ -193,6 +292,27 @@ pub enum LintOutputArg {
 
 /// A kind on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExecutorArg {
+    /// This machine's tools, in a sandbox.
+    Host,
+    /// Each step in its image, with docker.
+    Docker,
+    /// Each step in its image, with podman.
+    Podman,
+}
+
+/// `run --output` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunOutputArg {
+    /// Progress lines and a summary table.
+    Text,
+    /// One JSON report on stdout.
+    Json,
+}
+
+/// A kind on the command line, written as users write it: `Pipeline`, `pipeline`, `pipelines`
+/// and `PIPELINE` all name the Pipeline kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum KindArg {
     /// Pipeline.
     Pipeline,
@@ -200,4 +320,28 @@ pub enum KindArg {
     Platform,
     /// Team.
     Team,
+}
+
+/// Reads a kind as users write it: any case, singular or plural.
+pub fn kind_word(word: &str) -> Option<KindArg> {
+    let lower = word.to_ascii_lowercase();
+    let singular = lower.strip_suffix('s').unwrap_or(&lower);
+    KindArg::value_variants().iter().copied().find(|k| k.to_possible_value().is_some_and(|v| v.get_name() == singular))
+}
+
+fn parse_kind(word: &str) -> Result<KindArg, String> {
+    kind_word(word).ok_or_else(|| format!("unknown kind {word:?} (valid: pipeline, platform, team; any case, singular or plural)"))
+}
+
+/// The process's arguments with the kind after `add` written as its subcommand's name, so
+/// `add Pipeline`, `add pipelines` and `add TEAM` work as `schema` does.
+pub fn args(raw: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = raw.into_iter().collect();
+    if args.get(1).is_some_and(|a| a == "add")
+        && let Some(kind) = args.get(2).and_then(|a| a.to_str()).and_then(kind_word)
+        && kind != KindArg::Platform
+    {
+        args[2] = kind.to_possible_value().expect("kinds are not hidden").get_name().into();
+    }
+    args
 }

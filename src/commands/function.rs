@@ -2,7 +2,7 @@
 
 use super::exit;
 use crate::function;
-use crate::krm::{self, FieldRef, Limits, ListWriter, ResultItem, Severity};
+use crate::krm::{self, FieldRef, FileRef, Limits, ListWriter, ResultItem, Severity};
 use std::io::{Read, Write};
 
 /// Reads a ResourceList from `input`, writes the result to `output` and diagnostics to `errors`.
@@ -14,8 +14,8 @@ pub fn run(input: &mut dyn Read, output: &mut dyn Write, errors: &mut dyn Write)
     // Read one byte past the limit, so oversized input is reported rather than truncated.
     let read = input.take(limits.max_bytes as u64 + 1).read_to_end(&mut bytes);
     let parsed = match read {
-        Ok(_) => krm::parse_resource_list(&bytes, &limits).map_err(|e| (e.field_path().to_owned(), e.to_string())),
-        Err(e) => Err((".".to_owned(), format!("cannot read the input: {e}"))),
+        Ok(_) => krm::parse_resource_list(&bytes, &limits),
+        Err(e) => Err(krm::ReadError::NotResourceList { path: ".".to_owned(), message: format!("cannot read the input: {e}") }),
     };
     drop(bytes);
     // A functionConfig of `kind: Lint` asks for validation instead (kustomize `validators:`, kpt).
@@ -25,7 +25,7 @@ pub fn run(input: &mut dyn Read, output: &mut dyn Write, errors: &mut dyn Write)
     };
     let outcome = match parsed {
         Ok(list) => function::process(list),
-        Err((path, message)) => input_error(path, message),
+        Err(e) => input_error(&e),
     };
     for r in &outcome.results {
         let _ = writeln!(errors, "pipewright: {}", r.to_line());
@@ -52,10 +52,16 @@ fn write(outcome: &function::Outcome, out: &mut dyn Write) -> std::io::Result<()
     list.finish(&outcome.results)
 }
 
-/// An error in the input as a whole: no object to name, so the result points at the field of
-/// the ResourceList at fault (`kind`, `items[2]`), or at its root (`.`) when the text itself
-/// cannot be read.
-fn input_error(path: String, message: String) -> function::Outcome {
-    let result = ResultItem { resource_ref: None, field: Some(FieldRef { path }), file: None, severity: Severity::Error, message };
+/// An input the reader refused. Inside an object whose kind and name it could read, the result
+/// names that object and the field in it (`spec.repo`), as the validator's results do;
+/// otherwise it points at the field of the ResourceList at fault (`kind`, `items[2]`), or at
+/// its root (`.`) when the text itself cannot be read.
+fn input_error(error: &krm::ReadError) -> function::Outcome {
+    let (resource_ref, file) = match error {
+        krm::ReadError::InObject { object, file, .. } => (Some(object.clone()), file.clone().map(|path| FileRef { path })),
+        _ => (None, None),
+    };
+    let field = Some(FieldRef { path: error.field_path().to_owned() });
+    let result = ResultItem { resource_ref, field, file, severity: Severity::Error, message: error.to_string() };
     function::Outcome::failure(vec![result])
 }

@@ -19,6 +19,11 @@ pub(super) struct Budget<'l> {
     /// Where our error is, innermost segment first: each mapping and sequence that the error
     /// unwinds through adds its key or index, so the happy path pays nothing for it.
     failure_path: RefCell<Vec<Segment>>,
+    /// Whether to read past what the strict reader refuses (duplicate keys, tags, non-JSON
+    /// numbers, non-scalar keys) rather than fail: the first of duplicate keys wins, the
+    /// rest become null or are dropped. The limits hold all the same. Used only to find the
+    /// name of the object that holds a refused construct.
+    lenient: bool,
 }
 
 /// One step of a field path.
@@ -35,7 +40,13 @@ impl<'l> Budget<'l> {
             text_remaining: Cell::new(limits.max_text()),
             failure: RefCell::new(None),
             failure_path: RefCell::new(Vec::new()),
+            lenient: false,
         }
+    }
+
+    /// A budget for a lenient read (see `lenient`), with the same limits.
+    pub(super) fn lenient(limits: &'l Limits) -> Self {
+        Budget { lenient: true, ..Budget::new(limits) }
     }
 
     fn fail<E: de::Error>(&self, error: ReadError) -> E {
@@ -156,9 +167,11 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         Ok(Value::Number(n.into()))
     }
     fn visit_f64<E: de::Error>(self, n: f64) -> Result<Value, E> {
-        Number::from_f64(n)
-            .map(Value::Number)
-            .ok_or_else(|| self.budget.fail(ReadError::Unsupported(format!("the number {n} has no JSON equivalent: quote it"))))
+        match Number::from_f64(n) {
+            Some(n) => Ok(Value::Number(n)),
+            None if self.budget.lenient => Ok(Value::Null),
+            None => Err(self.budget.fail(ReadError::Unsupported(format!("the number {n} has no JSON equivalent: quote it")))),
+        }
     }
     fn visit_str<E: de::Error>(self, s: &str) -> Result<Value, E> {
         self.budget.take_text(s.len())?;
@@ -180,6 +193,10 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
         let child = Node { depth: self.depth + 1, ..self };
         let mut out = Map::new();
         while let Some(key) = map.next_key_seed(Key(self.budget))? {
+            if self.budget.lenient && (key.is_empty() || out.contains_key(&key)) {
+                map.next_value_seed(child)?;
+                continue;
+            }
             if out.contains_key(&key) {
                 let error = self.budget.fail(ReadError::Syntax(format!("duplicate key `{key}` in a mapping: give each key once")));
                 self.budget.note(|| Segment::Key(key));
@@ -192,7 +209,11 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
         // The YAML library hands a value with a custom tag (`!foo x`) over as an enum.
-        let (tag, _) = data.variant::<String>()?;
+        let (tag, content) = data.variant::<String>()?;
+        if self.budget.lenient {
+            de::VariantAccess::newtype_variant_seed(content, Node { depth: self.depth + 1, ..self })?;
+            return Ok(Value::Null);
+        }
         Err(self
             .budget
             .fail(ReadError::Unsupported(format!("the YAML tag `!{tag}` is not supported: write the value as a plain or quoted string"))))
@@ -203,6 +224,15 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
 struct Key<'b, 'l>(&'b Budget<'l>);
 
 impl Key<'_, '_> {
+    /// A non-scalar key: refused, or in a lenient read decoded (within the limits) and skipped.
+    fn skipped<'de, D: Deserializer<'de>>(&self, key: D) -> Result<String, D::Error> {
+        if !self.0.lenient {
+            return Err(self.0.fail(non_scalar_key()));
+        }
+        Node { budget: self.0, depth: 1 }.deserialize(key)?;
+        Ok(String::new())
+    }
+
     /// A key spelled out from a number, counted against the text budget like any other.
     fn counted<E: de::Error>(&self, key: String) -> Result<String, E> {
         self.0.take_text(key.len())?;
@@ -247,14 +277,15 @@ impl<'de> Visitor<'de> for Key<'_, '_> {
         self.0.take_text(s.len())?;
         Ok(s)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<String, A::Error> {
-        Err(self.0.fail(non_scalar_key()))
+    // A lenient read skips a non-scalar key: the empty key stands for it, and its entry is dropped.
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<String, A::Error> {
+        self.skipped(de::value::SeqAccessDeserializer::new(seq))
     }
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<String, A::Error> {
-        Err(self.0.fail(non_scalar_key()))
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<String, A::Error> {
+        self.skipped(de::value::MapAccessDeserializer::new(map))
     }
-    fn visit_enum<A: EnumAccess<'de>>(self, _: A) -> Result<String, A::Error> {
-        Err(self.0.fail(non_scalar_key()))
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<String, A::Error> {
+        self.skipped(de::value::EnumAccessDeserializer::new(data))
     }
 }
 

@@ -4,7 +4,7 @@
 //! and when it meets a construct it does not follow (flow collections, complex keys) it only
 //! loses precision: a lookup then falls back to the nearest enclosing key it did see.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// A line and a column, both from 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,13 +64,13 @@ pub fn document_spans(text: &str) -> Vec<DocumentSpan> {
 /// The positions of one document's keys and list items, by field path (`spec.templates[0].name`).
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
-    at: HashMap<String, Position>,
+    at: BTreeMap<String, Position>,
 }
 
 impl Positions {
     /// Indexes one document's text, whose first line is line `first_line` of its file.
     pub fn index(text: &str, first_line: usize) -> Positions {
-        Scanner { at: HashMap::new(), frames: Vec::new(), root_items: 0, skip: Skip::None }.run(text, first_line)
+        Scanner { at: BTreeMap::new(), frames: Vec::new(), root_items: 0, skip: Skip::None }.run(text, first_line)
     }
 
     /// Where the field at `path` is, or its nearest enclosing field that the index knows.
@@ -142,7 +142,7 @@ impl Flow {
 }
 
 struct Scanner {
-    at: HashMap<String, Position>,
+    at: BTreeMap<String, Position>,
     frames: Vec<Frame>,
     root_items: usize,
     skip: Skip,

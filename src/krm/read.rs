@@ -1,7 +1,7 @@
 //! Reading YAML into objects, with limits on size, nesting and alias expansion.
 
 use super::decode::Budget;
-use super::{Object, RESOURCE_LIST_API_VERSION, ResourceList};
+use super::{Object, ObjectRef, RESOURCE_LIST_API_VERSION, ResourceList};
 use serde_json::Value;
 
 /// Bounds on what the reader accepts, so hostile input ends in an error, not in memory exhaustion.
@@ -88,6 +88,18 @@ pub enum ReadError {
         /// What is wrong there.
         error: Box<ReadError>,
     },
+    /// A refused construct inside an item (or the functionConfig) whose kind and name could be read.
+    #[error("{error}")]
+    InObject {
+        /// The object that holds it.
+        object: ObjectRef,
+        /// The file the object came from, when the orchestrator said.
+        file: Option<String>,
+        /// The field path inside the object, such as `spec.repo`.
+        path: String,
+        /// What is wrong there, with its place in the text.
+        error: Box<ReadError>,
+    },
     /// The document is not a ResourceList; `path` is the ResourceList field at fault.
     #[error("{message}")]
     NotResourceList {
@@ -103,6 +115,7 @@ impl ReadError {
     pub fn unplaced(self) -> ReadError {
         match self {
             ReadError::At { error, .. } => *error,
+            ReadError::InObject { error, .. } => error.unplaced(),
             e => e,
         }
     }
@@ -114,6 +127,7 @@ impl ReadError {
     pub fn field_path(&self) -> &str {
         match self {
             ReadError::NotResourceList { path, .. } => path,
+            ReadError::InObject { path, .. } => path,
             ReadError::At { path, .. } if !path.is_empty() => path,
             _ => ".",
         }
@@ -162,9 +176,11 @@ pub fn parse_objects(bytes: &[u8], limits: &Limits) -> Result<Vec<Object>, ReadE
     Ok(out)
 }
 
-/// Parses a ResourceList from the bytes on stdin.
+/// Parses a ResourceList from the bytes on stdin. A duplicate key, a tag, a non-JSON number or
+/// a non-scalar key inside an item names that item (`Kind/namespace/name`) when its kind and
+/// name can be read.
 pub fn parse_resource_list(bytes: &[u8], limits: &Limits) -> Result<ResourceList, ReadError> {
-    let value = parse_value(bytes, limits)?;
+    let value = parse_value(bytes, limits).map_err(|e| name_the_object(bytes, limits, e))?;
     let Value::Object(mut map) = value else {
         return Err(not_list(".", "the input is not a mapping: expected a ResourceList"));
     };
@@ -198,6 +214,38 @@ pub fn parse_resource_list(bytes: &[u8], limits: &Limits) -> Result<ResourceList
         Some(_) => return Err(not_list("functionConfig", "not a mapping: expected a Kubernetes object")),
     };
     Ok(ResourceList { items, function_config, results: Vec::new() })
+}
+
+/// The object that holds a refused construct: the input is read again leniently (the first of
+/// duplicate keys wins, refused values become null; the limits still hold) to find the item's
+/// kind, namespace and name. Limits and YAML syntax errors concern the input as a whole, and
+/// an item whose kind or name cannot be read keeps the ResourceList field path.
+fn name_the_object(bytes: &[u8], limits: &Limits, error: ReadError) -> ReadError {
+    let ReadError::At { path, error: inner, .. } = &error else { return error };
+    if !matches!(**inner, ReadError::Syntax(_) | ReadError::Unsupported(_)) {
+        return error;
+    }
+    let Some((pointer, inside)) = object_field(path) else { return error };
+    let Ok(document) = text(bytes, limits).and_then(|text| Budget::lenient(limits).decode(serde_yaml::Deserializer::from_str(text))) else {
+        return error;
+    };
+    let Some(object) = document.pointer(&pointer).filter(|o| o.is_object()).map(|o| Object(o.clone())) else { return error };
+    if object.kind().is_empty() || object.name().is_empty() {
+        return error;
+    }
+    let file = object.annotation("internal.config.kubernetes.io/path").or_else(|| object.annotation("config.kubernetes.io/path"));
+    ReadError::InObject { object: object.reference(), file: file.map(str::to_owned), path: inside.to_owned(), error: Box::new(error) }
+}
+
+/// Splits a ResourceList field path inside an object (`items[3].spec.repo`) into the object's
+/// JSON pointer (`/items/3`) and the path inside it (`spec.repo`).
+fn object_field(path: &str) -> Option<(String, &str)> {
+    if let Some(rest) = path.strip_prefix("functionConfig.") {
+        return Some(("/functionConfig".to_owned(), rest));
+    }
+    let (index, rest) = path.strip_prefix("items[")?.split_once(']')?;
+    let index: usize = index.parse().ok()?;
+    Some((format!("/items/{index}"), rest.strip_prefix('.')?))
 }
 
 fn describe(api_version: &str, kind: &str) -> String {
@@ -277,6 +325,26 @@ mod tests {
         assert!(matches!(read("? [a]\n: 1\n"), Err(ReadError::Unsupported(m)) if m.contains("key")));
         assert_eq!(read("kind: ResourceList\napiVersion: v9\n").unwrap_err().field_path(), "apiVersion");
         assert_eq!(read("kind: ResourceList\napiVersion: config.kubernetes.io/v1\nitems: [1]\n").unwrap_err().field_path(), "items[0]");
+    }
+
+    #[test]
+    fn names_the_object_that_holds_a_refused_construct() {
+        let list = |item: &str| {
+            format!("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {{kind: A, metadata: {{name: a}}}}\n{item}")
+        };
+        let error = |text: String| parse_resource_list(text.as_bytes(), &Limits::default()).unwrap_err();
+        // The name comes after the fault, and is itself given twice: the first wins.
+        let named = error(list("- spec: {x: 1, x: 2}\n  kind: B\n  metadata: {name: b, name: c, namespace: n}\n"));
+        let ReadError::InObject { object, path, .. } = &named else { panic!("{named:?}") };
+        assert_eq!((object.to_string().as_str(), path.as_str()), ("B/n/b", "spec.x"));
+        assert!(named.to_string().starts_with("the input is not valid YAML: duplicate key `x`"), "{named}");
+        // No name to read: the ResourceList's field path stays.
+        let unnamed = error(list("- kind: B\n  spec: {x: .nan}\n"));
+        assert_eq!(unnamed.field_path(), "items[1].spec.x");
+        assert!(matches!(unnamed, ReadError::At { .. }), "{unnamed:?}");
+        // A limit concerns the input as a whole.
+        let deep = error(list(&format!("- kind: B\n  metadata: {{name: b}}\n  spec: {}1{}\n", "[".repeat(80), "]".repeat(80))));
+        assert!(matches!(deep.unplaced(), ReadError::TooDeep(64)));
     }
 
     #[test]

@@ -113,9 +113,18 @@ impl Validated {
     }
 }
 
-/// Whether an object is one of pipewright's kinds (any version of the group).
+/// Whether an object is one of pipewright's kinds: any version of the group, or one of its
+/// kinds under a group that looks like a typo of ours (`pipewright.io`, `pipewrite.dev`, or no
+/// group at all), which validation then refuses, naming the valid apiVersion. Another group's
+/// kind of the same name (Tekton's `tekton.dev/v1` Pipeline) is not pipewright's.
 pub fn is_pipewright(object: &Object) -> bool {
-    object.group() == spec::GROUP
+    object.group() == spec::GROUP || (Kind::parse(object.kind()).is_some() && near_miss_group(object.group()))
+}
+
+/// A group that is not ours but close enough to be a typo of it.
+fn near_miss_group(group: &str) -> bool {
+    let first_label = group.split('.').next().unwrap_or("");
+    group.is_empty() || suggest::nearest(first_label, ["pipewright"]).is_some() || suggest::nearest(group, [spec::GROUP]).is_some()
 }
 
 fn schema(kind: Kind) -> &'static Value {
@@ -165,7 +174,11 @@ fn validate_one(object: &Object, problems: &mut Problems) -> Option<Spec> {
     if object.api_version() != spec::API_VERSION {
         problems.push(
             &root.key("apiVersion"),
-            format!("unknown apiVersion {:?}: pipewright serves {}", object.api_version(), spec::API_VERSION),
+            format!(
+                "unknown apiVersion {:?}: did you mean {}? (the only apiVersion pipewright serves)",
+                object.api_version(),
+                spec::API_VERSION
+            ),
         );
         return None;
     }
@@ -181,9 +194,10 @@ fn validate_one(object: &Object, problems: &mut Problems) -> Option<Spec> {
     let mut value = object.0.clone();
     if !problems.items.is_empty() {
         structure::prune_invalid(schema, schema, &mut value);
+        structure::fill_required(schema, schema, &mut value);
     }
-    // With the bad fields removed, the semantic checks still see everything else, so every
-    // problem is reported at once. When a bad field was required, nothing is left to check.
+    // With the bad fields removed and the missing required ones standing in, the semantic
+    // checks still see everything else, so every problem is reported at once.
     let mut semantic = Problems::for_object(object);
     let spec = match kind {
         Kind::Pipeline => spec::Pipeline::deserialize(&value).map(|p| pipeline::check(p, &mut semantic).map(Spec::Pipeline)),

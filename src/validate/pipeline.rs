@@ -166,7 +166,8 @@ fn git(problems: &mut Problems, path: &Path, repo: &str, g: GitSettings) -> Opti
     let mut secret = |key: &str, r: &spec::SecretRef, fits: bool, needs: &str| -> Option<Name> {
         let at = path.key(key);
         let ok = problems.check(&at.key("secretName"), rules::dns_subdomain(&r.secret_name));
-        if !fits {
+        // An invalid repo (its own problem) fits no credentials: saying so would repeat it.
+        if !fits && rules::git_url(repo).is_ok() {
             problems.push(&at, format!("does not fit `spec.repo` {repo:?}: {key} credentials need {needs}"));
         }
         (ok && fits).then(|| Name::checked(&r.secret_name))

@@ -198,7 +198,8 @@ fn show(value: &Value) -> String {
 /// Removes what the schema rejects, so that the rest of the object can still be checked (and
 /// every problem reported at once): unknown fields, and fields whose value has a wrong type, a
 /// wrong constant or an unknown enum value, or holds such a value (a list with a bad element
-/// goes whole, so that the indices of what is left stay true). A required field that must be
+/// goes whole, so that the indices of what is left stay true). A missing or pruned required
+/// field gets its stand-in (`fill_required`) rather than taking its parent with it. A required field that must be
 /// one of a few constants (a `toolchain` typo) is set to the first of them instead, so the
 /// checks that need it still run; what they say about that field itself is dropped later.
 pub fn prune_invalid(root: &Value, schema: &Value, value: &mut Value) {
@@ -219,6 +220,7 @@ pub fn prune_invalid(root: &Value, schema: &Value, value: &mut Value) {
             map.retain(|k, v| match properties.get(k) {
                 Some(p) => {
                     prune_invalid(root, p, v);
+                    fill_required(root, p, v);
                     if valid(root, p, v) {
                         return true;
                     }
@@ -240,6 +242,66 @@ pub fn prune_invalid(root: &Value, schema: &Value, value: &mut Value) {
         }
         _ => {}
     }
+}
+
+/// Gives every missing required field (at any depth, inside what is there) a stand-in: the first
+/// constant it allows, else an empty value of its type (an empty string, list or mapping, whose
+/// own required fields get stand-ins in turn), so the object can be read and its other fields
+/// checked. The structural checks already reported each such field as missing, and what the
+/// semantic checks say about a stand-in is dropped as a repeat of that.
+pub fn fill_required(root: &Value, schema: &Value, value: &mut Value) {
+    let schema = resolve(root, schema);
+    if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+        if let Some(branch) = branches.iter().find(|b| fits(root, b, value)) {
+            fill_required(root, branch, value);
+        }
+        return;
+    }
+    match value {
+        Value::Object(map) => {
+            let empty = Map::new();
+            let properties = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
+            for name in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+                if let (false, Some(property)) = (map.contains_key(name), properties.get(name)) {
+                    map.insert(name.to_owned(), stand_in(root, property));
+                }
+            }
+            for (key, v) in map.iter_mut() {
+                if let Some(property) = properties.get(key) {
+                    fill_required(root, property, v);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                items.iter_mut().for_each(|v| fill_required(root, item_schema, v));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The stand-in for a missing required field of this schema (see `fill_required`).
+fn stand_in(root: &Value, schema: &Value) -> Value {
+    if let Some(first) = first_const(root, schema) {
+        return first.clone();
+    }
+    let schema = resolve(root, schema);
+    if let Some(branches) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
+        return branches.iter().find(|b| !is_null_schema(resolve(root, b))).map_or(Value::Null, |b| stand_in(root, b));
+    }
+    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|options| options.first()) {
+        return first.clone();
+    }
+    let mut value = match types(schema).into_iter().find(|t| *t != "null") {
+        Some("object") => Value::Object(Map::new()),
+        Some("array") => Value::Array(Vec::new()),
+        Some("boolean") => Value::Bool(false),
+        Some("integer" | "number") => Value::from(0),
+        _ => Value::String(String::new()),
+    };
+    fill_required(root, schema, &mut value);
+    value
 }
 
 /// The first constant a schema of constants allows (an enum's first value).

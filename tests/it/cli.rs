@@ -46,3 +46,56 @@ fn cli_cases() {
     });
     assert!(count >= 10, "only {count} CLI cases");
 }
+
+/// Wherever the CLI takes a kind, it takes it as users write it: `schema` and `add` accept
+/// `Pipeline`, `pipeline`, `pipelines` and `PIPELINE` alike.
+#[test]
+fn kinds_as_users_write_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let canonical = pipewright(&["schema", "pipeline"], dir.path());
+    assert_eq!(canonical.code, 0, "{}", canonical.stderr);
+    assert!(canonical.stdout.contains("\"Pipeline\""), "{}", canonical.stdout);
+    for spelling in ["Pipeline", "pipelines", "PIPELINE", "Pipelines"] {
+        let run = pipewright(&["schema", spelling], dir.path());
+        assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (0, canonical.stdout.as_str(), ""), "schema {spelling}");
+    }
+    assert_eq!(pipewright(&["schema", "TEAMS"], dir.path()).stdout, pipewright(&["schema", "team"], dir.path()).stdout);
+    let unknown = pipewright(&["schema", "pipe"], dir.path());
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("unknown kind \"pipe\" (valid: pipeline, platform, team"), "{}", unknown.stderr);
+
+    assert_eq!(pipewright(&["init"], dir.path()).code, 0);
+    let team = pipewright(&["add", "Teams", "payments", "--namespace", "team-payments", "--group", "devs"], dir.path());
+    assert_eq!(team.code, 0, "{}", team.stderr);
+    let args =
+        ["api", "--namespace", "team-payments", "--repo", "https://github.com/acme/api.git", "--toolchain", "go", "--no-build-image"];
+    let pipeline = pipewright(&[&["add", "PIPELINES"][..], &args].concat(), dir.path());
+    assert_eq!(pipeline.code, 0, "{}", pipeline.stderr);
+    let written = std::fs::read_to_string(dir.path().join("argo/workflows/pipelines/api.yaml")).unwrap();
+    assert!(written.contains("kind: Pipeline") && written.contains("name: api"), "{written}");
+    assert!(std::fs::read_to_string(dir.path().join("argo/events/teams/payments.yaml")).unwrap().contains("kind: Team"));
+}
+
+/// `add team --events github` takes organization webhooks (`--organization`) instead of
+/// repositories, and refuses neither or both.
+#[test]
+fn add_team_takes_organizations_or_repositories() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(pipewright(&["init"], dir.path()).code, 0);
+    let base = ["add", "team", "payments", "--namespace", "team-payments", "--group", "devs", "--events", "github"];
+    let secret = ["--webhook-secret-name", "gh", "--webhook-secret-key", "secret"];
+    let neither = pipewright(&[&base[..], &secret].concat(), dir.path());
+    assert_eq!(neither.code, 2);
+    assert!(neither.stderr.contains("needs --repository OWNER/NAME (repository webhooks) or --organization ORG"), "{}", neither.stderr);
+    let both = pipewright(&[&base[..], &secret, &["--repository", "acme/api", "--organization", "acme"]].concat(), dir.path());
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    assert!(both.stderr.contains("cannot be used with"), "{}", both.stderr);
+    let orgs = pipewright(&[&base[..], &secret, &["--organization", "acme", "--organization", "acme-labs"]].concat(), dir.path());
+    assert_eq!(orgs.code, 0, "{}", orgs.stderr);
+    let written = std::fs::read_to_string(dir.path().join("argo/events/teams/payments.yaml")).unwrap();
+    let team: serde_json::Value = serde_yaml::from_str(&written).unwrap();
+    assert_eq!(
+        team["spec"]["events"]["github"],
+        serde_json::json!({"webhookSecret": {"name": "gh", "key": "secret"}, "organizations": ["acme", "acme-labs"]})
+    );
+}

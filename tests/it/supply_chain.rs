@@ -370,12 +370,12 @@ fn default_images() -> Vec<(String, String)> {
         .collect()
 }
 
-/// The README's image tables say what the code pins: the "Default images" table the reference
+/// The docs' image tables say what the code pins: the "Default images" table the reference
 /// with the digest's first 8 hex digits, the other tables the tag (or, without one, the same
 /// short digest).
 #[test]
-fn the_readme_names_the_default_images_the_code_pins() {
-    let readme = std::fs::read_to_string(support::root().join("README.md")).unwrap();
+fn the_docs_name_the_default_images_the_code_pins() {
+    let readme = support::docs_text();
     let images = default_images();
     assert_eq!(images.len(), 14, "{images:?}");
     let mut problems = Vec::new();

@@ -566,6 +566,7 @@ impl State<'_> {
         }
         let mut phases: BTreeMap<String, Phase> = BTreeMap::new();
         let mut outputs: BTreeMap<String, Outputs> = BTreeMap::new();
+        self.console.plan(&names.iter().map(|n| format!("{prefix}{n}")).collect::<Vec<_>>());
         std::thread::scope(|s| {
             let (tx, rx) = std::sync::mpsc::channel::<(String, TaskRecord)>();
             let mut pending: Vec<usize> = (0..tasks.len()).collect();

@@ -24,6 +24,7 @@ mod invariants;
 mod kpt;
 mod kustomize;
 mod python_deps;
+mod lint;
 mod rbac_checks;
 mod required_fields;
 mod retries;

@@ -35,6 +35,7 @@ mod run_sc_support;
 mod run_semantics;
 mod run_supply_chain;
 mod run_support;
+mod run_toolchain_fakes;
 mod run_toolchains;
 mod schema;
 mod sensor_filters;

@@ -1,6 +1,8 @@
 //! Dispatch: parses the command line, runs one command, and picks the exit code.
 
-use crate::cli::{AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, KindArg, RenderArgs};
+use crate::cli::{
+    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExecutorArg, KindArg, RenderArgs, RunArgs, RunOutputArg,
+};
 use crate::commands::{self, Failure, Outcome, exit};
 use crate::gitops;
 use crate::spec::Kind;
@@ -34,6 +36,9 @@ pub fn run() -> i32 {
         Some(Command::Add(AddCommand::Team(args))) => finish(add_team(args).and_then(|r| commands::add::team(&r, &mut stdout.lock()))),
         Some(Command::Render(args)) => {
             finish(render_request(args).and_then(|r| commands::render::run(&r, &mut stdout.lock(), &mut stderr.lock())))
+        }
+        Some(Command::Run(args)) => {
+            finish(run_request(args).and_then(|r| commands::run::run(r, Box::new(std::io::stdout()), Box::new(std::io::stderr()))))
         }
         Some(Command::Install { dir }) => finish(commands::install::run(&dir, &mut stdout.lock())),
     }
@@ -144,4 +149,49 @@ fn render_request(args: RenderArgs) -> Result<commands::render::Request, Failure
     let dir = std::fs::canonicalize(&dir).map_err(|e| Failure::one(format!("{}: {e}", dir.display())))?;
     let out = args.out.unwrap_or_else(|| dir.parent().unwrap_or(Path::new(".")).join("rendered"));
     Ok(commands::render::Request { dir, out, check: args.check })
+}
+
+/// The run's options from its flags; `PIPEWRIGHT_RUN_TIME_SCALE` shrinks every duration Argo
+/// waits for (for tests of retries and deadlines).
+fn run_request(args: RunArgs) -> Result<commands::run::Request, Failure> {
+    use commands::run::ExecutorChoice;
+    let usage = |line: String| Failure { code: exit::USAGE, lines: vec![format!("error: {line}")] };
+    let mut options = crate::run::Options {
+        source: args.source,
+        revision: args.revision,
+        event: args.event,
+        skip: args.skip,
+        keep: args.keep,
+        time_scale: 1.0,
+        ..Default::default()
+    };
+    for param in args.params {
+        let (name, value) = param.split_once('=').ok_or_else(|| usage(format!("--param {param}: write NAME=VALUE")))?;
+        options.params.push((name.to_owned(), value.to_owned()));
+    }
+    for secret in &args.secrets {
+        options.secrets.add_arg(secret).map_err(usage)?;
+    }
+    if let Some(dir) = &args.secrets_dir {
+        options.secrets.add_dir(dir).map_err(usage)?;
+    }
+    if let Ok(scale) = std::env::var("PIPEWRIGHT_RUN_TIME_SCALE") {
+        options.time_scale = scale
+            .parse::<f64>()
+            .ok()
+            .filter(|s| *s > 0.0 && s.is_finite())
+            .ok_or_else(|| usage(format!("PIPEWRIGHT_RUN_TIME_SCALE={scale}: give a positive number (1 is real time)")))?;
+    }
+    Ok(commands::run::Request {
+        pipeline: args.pipeline,
+        executor: match args.executor {
+            None => ExecutorChoice::Auto,
+            Some(ExecutorArg::Host) => ExecutorChoice::Host,
+            Some(ExecutorArg::Docker) => ExecutorChoice::Docker,
+            Some(ExecutorArg::Podman) => ExecutorChoice::Podman,
+        },
+        options,
+        work_dir: args.work_dir,
+        json: args.output == RunOutputArg::Json,
+    })
 }

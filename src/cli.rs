@@ -49,6 +49,8 @@ pub enum Command {
     Add(AddCommand),
     /// Expand the GitOps tree in-process into one file per object (no kustomize needed).
     Render(RenderArgs),
+    /// Run one Pipeline's DAG on this machine, from the same objects Argo gets (no cluster needed).
+    Run(RunArgs),
     /// Copy this pipewright binary into DIR (for init containers).
     Install {
         /// The directory to copy the binary into (created when absent).
@@ -159,6 +161,69 @@ pub struct RenderArgs {
     /// Write nothing; print a unified diff and exit 1 when OUT differs from a fresh render.
     #[arg(long)]
     pub check: bool,
+}
+
+/// `run` as typed.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes:\n  0  the pipeline succeeded\n  1  it ran and failed (the failing task is named)\n  2  bad usage or input (nothing ran)"
+)]
+pub struct RunArgs {
+    /// A YAML file that holds the Pipeline (and possibly a Platform, Teams…), or a Pipeline's name (NAME or NAMESPACE/NAME) in the GitOps tree.
+    pub pipeline: String,
+    /// Where steps run: `host` (this machine's tools, in a bubblewrap sandbox), `docker` or `podman` (each step in its image). Default: docker or podman when one answers, else host.
+    #[arg(long, value_enum)]
+    pub executor: Option<ExecutorArg>,
+    /// Clone from here instead of the Pipeline's repository: a local repository (bare or not), or any URL.
+    #[arg(long, value_name = "PATH|URL")]
+    pub source: Option<String>,
+    /// The revision to build: a full ref (refs/heads/main, refs/tags/v1.2.3, refs/pull/7/head), or a branch, tag or commit.
+    #[arg(long, value_name = "REF")]
+    pub revision: Option<String>,
+    /// What started the run, as the Sensors pass it: push, tag, pull-request, manual or schedule.
+    #[arg(long)]
+    pub event: Option<String>,
+    /// Set a workflow parameter (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Mark a task Skipped instead of running it (repeatable).
+    #[arg(long = "skip", value_name = "TASK")]
+    pub skip: Vec<String>,
+    /// A Secret's key for the steps (repeatable); the value is never printed.
+    #[arg(long = "secret", value_name = "NAME.KEY=VALUE")]
+    pub secrets: Vec<String>,
+    /// A directory of Secrets: DIR/NAME/KEY files.
+    #[arg(long, value_name = "DIR")]
+    pub secrets_dir: Option<PathBuf>,
+    /// The pipeline's work directory: its persistent claims (the cache) and its runs (default: ~/.cache/pipewright/run/NAMESPACE/NAME).
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+    /// Keep the run's workspace and pod directories (they are removed at the end otherwise).
+    #[arg(long)]
+    pub keep: bool,
+    /// `text` (live progress and a summary table) or `json` (one report on stdout; progress and step output on stderr).
+    #[arg(long, value_enum, default_value = "text")]
+    pub output: RunOutputArg,
+}
+
+/// `run --executor` values.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExecutorArg {
+    /// This machine's tools, in a sandbox.
+    Host,
+    /// Each step in its image, with docker.
+    Docker,
+    /// Each step in its image, with podman.
+    Podman,
+}
+
+/// `run --output` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunOutputArg {
+    /// Progress lines and a summary table.
+    Text,
+    /// One JSON report on stdout.
+    Json,
 }
 
 /// A kind on the command line, written as users write it: `Pipeline`, `pipeline`, `pipelines`

@@ -346,8 +346,13 @@ pub struct Backoff {
     pub duration: String,
     /// The growth factor (an IntOrString).
     pub factor: String,
-    /// The longest wait.
-    pub max_duration: String,
+    /// The longest single wait: `duration × factor^n` is bounded by it.
+    pub cap: String,
+    /// A deadline counted from the start of the first attempt (Argo gives it to every retry
+    /// pod as its execution deadline, and makes no retry whose wait ends after it): left out,
+    /// so that only the step's and the workflow's own deadlines bound an attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_duration: Option<String>,
 }
 
 /// A DAG.

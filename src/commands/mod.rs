@@ -6,6 +6,7 @@ pub mod function;
 pub mod init;
 pub mod install;
 pub mod render;
+pub mod run;
 pub mod schema;
 
 /// Why a file-writing command failed: one line per problem (each already naming its file,

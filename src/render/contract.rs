@@ -41,7 +41,8 @@ pub mod param {
     pub const PROJECT_KEY: &str = "project_key";
     /// The pipeline's toolchain (`maven`, `gradle`, …): picks the analysis properties it needs.
     pub const TOOLCHAIN: &str = "toolchain";
-    /// The checked-out commit, for commit statuses.
+    /// The commit a run builds: the event's (set by the Sensor; empty for manual and scheduled
+    /// runs, which build the tip of `revision`), and the checked-out one for commit statuses.
     pub const COMMIT: &str = "commit";
     /// `github` or `gitlab`.
     pub const FORGE: &str = "forge";

@@ -2,6 +2,7 @@
 //! test steps. Every cache path sits under `CACHE_LINK`, which the launcher points at the
 //! cache directory keyed by the project's lockfiles.
 
+use super::scripts;
 use crate::model::Toolchain;
 
 /// Where each step finds its dependency cache: a link the launcher makes to `/cache/<key>`
@@ -23,8 +24,6 @@ pub struct Preset {
     pub lockfiles: &'static [&'static str],
 }
 
-const PYTHON_DEPS: &str = "python -m venv \"$VIRTUAL_ENV\" && if [ -f requirements.txt ]; then pip install -r requirements.txt; fi && if [ -f requirements-dev.txt ]; then pip install -r requirements-dev.txt; fi && if [ -f pyproject.toml ]; then pip install -e .; fi && pip install ruff pytest";
-
 /// The preset of a toolchain.
 pub fn preset(toolchain: Toolchain) -> Preset {
     match toolchain {
@@ -36,7 +35,7 @@ pub fn preset(toolchain: Toolchain) -> Preset {
             lockfiles: &["package-lock.json", "npm-shrinkwrap.json"],
         },
         Toolchain::Python => Preset {
-            deps: &["sh", "-c", PYTHON_DEPS],
+            deps: &["sh", "-c", scripts::PYTHON_DEPS],
             lint: &["ruff", "check", "."],
             test: &["python", "-m", "pytest"],
             env: &[
@@ -45,7 +44,7 @@ pub fn preset(toolchain: Toolchain) -> Preset {
                 ("PIP_CACHE_DIR", "/tmp/cache/pip"),
                 ("CI", "true"),
             ],
-            lockfiles: &["poetry.lock", "requirements.txt", "requirements-dev.txt", "pyproject.toml"],
+            lockfiles: &["uv.lock", "poetry.lock", "requirements.txt", "requirements-dev.txt", "pyproject.toml"],
         },
         Toolchain::Go => Preset {
             deps: &["go", "mod", "download"],

@@ -61,7 +61,9 @@ exec "$@"
 "#;
 
 /// Clones `REPO_URL` at `REVISION` into the workspace (`DEPTH` commits, 0 for all; submodules
-/// when `SUBMODULES` is `true`) and computes the image tag. With `PW_GIT_AUTH=https` git asks a
+/// when `SUBMODULES` is `true`) and computes the image tag. With a `COMMIT` (the event's), it
+/// checks out exactly that commit, after verifying that `REVISION` reaches it (fetching deeper
+/// when the ref moved on since the event), and refuses (exit 2) when it does not. With `PW_GIT_AUTH=https` git asks a
 /// credential helper for the token, which reads it from the mounted Secret and answers only for
 /// https on `REPO_URL`'s host (a submodule elsewhere gets nothing), and only https is allowed;
 /// with `ssh` the key is copied to a private file, host keys are checked strictly and only ssh
@@ -77,6 +79,9 @@ umask 0002
 case "$REPO_URL" in -*) echo "pipewright: refusing repo URL that starts with '-'" >&2; exit 2 ;; esac
 case "$REVISION" in -*|'') echo "pipewright: refusing empty revision or one that starts with '-'" >&2; exit 2 ;; esac
 case "$DEPTH" in ''|*[!0-9]*) echo "pipewright: depth must be a whole number" >&2; exit 2 ;; esac
+COMMIT=${COMMIT:-}
+case "$COMMIT" in *[!0-9a-f]*) echo "pipewright: commit must be a full lowercase hex SHA" >&2; exit 2 ;; esac
+case "${#COMMIT}" in 0|40|64) ;; *) echo "pipewright: commit must be a full SHA (40 or 64 hex digits) or empty" >&2; exit 2 ;; esac
 mkdir -p /tmp/pipewright
 case "${PW_GIT_AUTH:-none}" in
   https)
@@ -117,7 +122,7 @@ EOF
     chmod 0700 /tmp/pipewright/credential
     # The first, empty helper drops any helper a config file names; ours is then the only one.
     # useHttpPath makes git send the repository's path, which pull-request runs are held to.
-    export GIT_CONFIG_COUNT=3 GIT_CONFIG_KEY_0=credential.helper GIT_CONFIG_VALUE_0= GIT_CONFIG_KEY_1=credential.helper GIT_CONFIG_VALUE_1=/tmp/pipewright/credential
+    export GIT_CONFIG_COUNT=3 GIT_CONFIG_KEY_0=credential.helper GIT_CONFIG_VALUE_0='' GIT_CONFIG_KEY_1=credential.helper GIT_CONFIG_VALUE_1=/tmp/pipewright/credential
     export GIT_CONFIG_KEY_2=credential.useHttpPath GIT_CONFIG_VALUE_2=true
     export GIT_ALLOW_PROTOCOL=https
     ;;
@@ -131,14 +136,36 @@ EOF
     export GIT_SSH_COMMAND="ssh -i /tmp/pipewright/ssh/key -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes -o GlobalKnownHostsFile=/dev/null -o UserKnownHostsFile=$PW_GIT_CREDENTIALS/known_hosts"
     ;;
 esac
-if [ "$DEPTH" = 0 ]; then depth=; else depth="--depth=$DEPTH"; fi
+if [ "$DEPTH" = 0 ]; then depth_arg=; else depth_arg="--depth=$DEPTH"; fi
 rm -rf "$PW_SOURCE"
 git init -q "$PW_SOURCE"
 cd "$PW_SOURCE"
 git remote add origin "$REPO_URL"
-git fetch -q $depth origin "$REVISION"
-git checkout -q --detach FETCH_HEAD
-if [ "$SUBMODULES" = true ]; then git submodule update -q --init --recursive $depth; fi
+git fetch -q ${depth_arg:+"$depth_arg"} origin "$REVISION"
+if [ -z "$COMMIT" ]; then
+  git checkout -q --detach FETCH_HEAD
+else
+  # The event's commit. The ref may have moved since the event (a run waits behind its
+  # branch's mutex): fetch the ref deeper until its history holds the commit, and never check
+  # out a commit the ref does not reach (a force-push or deletion since the event).
+  want=
+  for more in 50 500 all end; do
+    if want=$(git rev-parse -q --verify "$COMMIT^{commit}") && git merge-base --is-ancestor "$want" FETCH_HEAD; then break; fi
+    want=
+    if [ "$more" = end ] || [ "$(git rev-parse --is-shallow-repository)" != true ]; then break; fi
+    if [ "$more" = all ]; then
+      git fetch -q --unshallow origin "$REVISION"
+    elif [ "$DEPTH" = 0 ] || [ "$more" -gt "$DEPTH" ]; then
+      git fetch -q --depth="$more" origin "$REVISION"
+    fi
+  done
+  if [ -z "$want" ]; then
+    echo "pipewright: commit $COMMIT is not reachable from $REVISION (force-pushed or deleted since the event?): refusing to build another commit" >&2
+    exit 2
+  fi
+  git checkout -q --detach "$want"
+fi
+if [ "$SUBMODULES" = true ]; then git submodule update -q --init --recursive ${depth_arg:+"$depth_arg"}; fi
 commit=$(git rev-parse HEAD)
 short=$(printf '%s' "$commit" | cut -c1-7)
 printf '%s' "$commit" > /tmp/pipewright/commit
@@ -166,10 +193,49 @@ if [ -n "$IMAGE_TAG" ]; then
   fi
   tag=$IMAGE_TAG
 fi
-printf '%s' "$tag" | tr -c 'A-Za-z0-9_.-' '-' | cut -c1-128 > /tmp/pipewright/image_tag
+# cut ends its line with a newline, which the command substitution drops: the output has none.
+tag=$(printf '%s' "$tag" | tr -c 'A-Za-z0-9_.-' '-' | cut -c1-128)
+printf '%s' "$tag" > /tmp/pipewright/image_tag
 printf '%s' "$push" > /tmp/pipewright/push
 echo "pipewright: checked out $commit, image tag $(cat /tmp/pipewright/image_tag), push $push"
 "#;
+
+/// The Python deps step, run by the launcher as `sh -c` (one line: the launcher splits its
+/// command on newlines). It picks the installer from the project's lockfile: `uv.lock` →
+/// `uv sync --frozen` (the dev group included, as uv does by default); `poetry.lock` →
+/// `poetry install` into `VIRTUAL_ENV` (`--with dev` when a dev group is declared, so an
+/// optional one is installed too); otherwise a venv with `requirements.txt` and
+/// `requirements-dev.txt`. The project itself is installed only when `pyproject.toml` declares
+/// a `[project]` or a `[build-system]` (a `pyproject.toml` holding only tool settings is no
+/// package). uv and poetry come from the image when it has them, else from PyPI into a venv of
+/// their own. Then ruff and pytest, when the project did not bring them.
+pub const PYTHON_DEPS: &str = concat!(
+    "set -eu; ",
+    "pw_package() { [ -f pyproject.toml ] && grep -Eq '^[[:space:]]*\\[(project|build-system)(\\.[^]]*)?\\][[:space:]]*(#.*)?$' pyproject.toml; }; ",
+    "pw_tool() { if command -v \"$1\" >/dev/null 2>&1; then tool=$(command -v \"$1\"); else ",
+    "python -m venv \"/tmp/pipewright-$1\" && \"/tmp/pipewright-$1/bin/pip\" install -q \"$1\" && tool=\"/tmp/pipewright-$1/bin/$1\"; fi; }; ",
+    "if [ -f uv.lock ]; then ",
+    "pw_tool uv; echo 'pipewright: uv.lock: uv sync --frozen'; ",
+    "UV_PROJECT_ENVIRONMENT=$VIRTUAL_ENV UV_CACHE_DIR=${PIP_CACHE_DIR:-/tmp/cache/pip}/uv UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=copy \"$tool\" sync --frozen; ",
+    "elif [ -f poetry.lock ]; then ",
+    "python -m venv \"$VIRTUAL_ENV\"; pw_tool poetry; set --; ",
+    "pw_package || set -- --no-root; ",
+    "if grep -Eq '^[[:space:]]*\\[tool\\.poetry\\.group\\.dev(\\.dependencies)?\\]' pyproject.toml; then set -- \"$@\" --with dev; fi; ",
+    "echo \"pipewright: poetry.lock: poetry install $*\"; ",
+    "POETRY_CACHE_DIR=${PIP_CACHE_DIR:-/tmp/cache/pip}/poetry POETRY_VIRTUALENVS_CREATE=false \"$tool\" install --no-interaction \"$@\"; ",
+    "else ",
+    "python -m venv \"$VIRTUAL_ENV\"; ",
+    "if [ -f requirements.txt ]; then pip install -r requirements.txt; fi; ",
+    "if [ -f requirements-dev.txt ]; then pip install -r requirements-dev.txt; fi; ",
+    "if pw_package; then pip install -e .; ",
+    "elif [ -f pyproject.toml ]; then echo 'pipewright: pyproject.toml declares no [project] or [build-system]: not installing the project itself'; fi; ",
+    "fi; ",
+    "set --; for t in ruff pytest; do [ -x \"$VIRTUAL_ENV/bin/$t\" ] || set -- \"$@\" \"$t\"; done; ",
+    "if [ $# -gt 0 ]; then ",
+    "if [ -x \"$VIRTUAL_ENV/bin/pip\" ]; then \"$VIRTUAL_ENV/bin/pip\" install \"$@\"; ",
+    "else \"$tool\" pip install --python \"$VIRTUAL_ENV/bin/python\" \"$@\"; fi; ",
+    "fi"
+);
 
 /// Builds `CONTEXT` with BuildKit (rootless, daemonless), pushes `IMAGE:IMAGE_TAG` when `PUSH` is
 /// `true`, and records its digest; with `CACHE_TAG` set, reads and writes the layer cache at `IMAGE:CACHE_TAG`.
@@ -609,7 +675,7 @@ mod tests {
     /// The publishing rule with an `image_tag` argument.
     fn publish_as(event: &str, revision: &str, image_tag: &str) -> Result<(String, String), String> {
         let start = super::CLONE.find("push=true\n").unwrap();
-        let end = super::CLONE.find("printf '%s' \"$tag\"").unwrap();
+        let end = super::CLONE.find("# cut ends its line").unwrap();
         let script = format!(
             "set -eu\nshort=abc1234\n{}printf '%s %s' \"$(printf '%s' \"$tag\" | tr -c 'A-Za-z0-9_.-' '-')\" \"$push\"",
             &super::CLONE[start..end]

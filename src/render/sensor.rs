@@ -56,6 +56,8 @@ struct Rule {
     event: &'static str,
     filters: Vec<ae::DataFilter>,
     revision: Source,
+    /// The event's commit: the run checks out exactly this one, even after the ref moved on.
+    commit: Source,
     concurrency_key: Source,
 }
 
@@ -74,7 +76,8 @@ fn rules(p: &Pipeline) -> Vec<Rule> {
         let prefix = if gitlab { "gitlab-" } else { "" };
         let repo_path = if gitlab { "body.project.path_with_namespace" } else { "body.repository.full_name" };
         let kind = |k: &str| filter("body.object_kind", format!("^{k}$"));
-        let pushed_sha = if gitlab { filter("body.checkout_sha", SHA.into()) } else { filter("body.after", SHA.into()) };
+        let pushed_key = if gitlab { "body.checkout_sha" } else { "body.after" };
+        let pushed_sha = filter(pushed_key, SHA.into());
         let push_filters = |ref_regex: String, object_kind: &str| {
             let mut f = vec![filter(repo_path, repo.clone()), filter("body.ref", ref_regex), pushed_sha.clone()];
             if gitlab {
@@ -93,6 +96,7 @@ fn rules(p: &Pipeline) -> Vec<Rule> {
                 event: event::PUSH,
                 filters: push_filters(branch_regex(&t.push), "push"),
                 revision: Source::Key("body.ref"),
+                commit: Source::Key(pushed_key),
                 concurrency_key: Source::Template(r#"{{ .Input.body.ref | trimPrefix "refs/heads/" | replace "/" "." }}"#),
             });
         }
@@ -102,6 +106,8 @@ fn rules(p: &Pipeline) -> Vec<Rule> {
                 event: event::TAG,
                 filters: push_filters(SEMVER_TAG.into(), "tag_push"),
                 revision: Source::Key("body.ref"),
+                // GitHub's `after` names an annotated tag's object: the clone peels it to its commit.
+                commit: Source::Key(pushed_key),
                 concurrency_key: Source::Template(r#"{{ .Input.body.ref | trimPrefix "refs/" | replace "/" "." }}"#),
             });
         }
@@ -120,6 +126,7 @@ fn rules(p: &Pipeline) -> Vec<Rule> {
                         filter("body.object_attributes.last_commit.id", SHA.into()),
                     ],
                     revision: Source::Template("refs/merge-requests/{{ .Input.body.object_attributes.iid | int64 }}/head"),
+                    commit: Source::Key("body.object_attributes.last_commit.id"),
                     concurrency_key: Source::Template("mr.{{ .Input.body.object_attributes.iid | int64 }}"),
                 }
             } else {
@@ -136,6 +143,7 @@ fn rules(p: &Pipeline) -> Vec<Rule> {
                         filter("body.pull_request.head.sha", SHA.into()),
                     ],
                     revision: Source::Template("refs/pull/{{ .Input.body.number | int64 }}/head"),
+                    commit: Source::Key("body.pull_request.head.sha"),
                     concurrency_key: Source::Template("pr.{{ .Input.body.number | int64 }}"),
                 }
             });
@@ -160,6 +168,7 @@ fn trigger(p: &Pipeline, r: &Rule) -> ae::Trigger {
             Parameter::value(param::REVISION, ""),
             Parameter::value(param::EVENT, r.event),
             Parameter::value(param::CONCURRENCY_KEY, ""),
+            Parameter::value(param::COMMIT, ""),
         ],
     };
     if r.event == event::PULL_REQUEST {
@@ -184,6 +193,7 @@ fn trigger(p: &Pipeline, r: &Rule) -> ae::Trigger {
                         src: source(&r.dependency, &r.concurrency_key),
                         dest: "spec.arguments.parameters.2.value".into(),
                     },
+                    ae::TriggerParameter { src: source(&r.dependency, &r.commit), dest: "spec.arguments.parameters.3.value".into() },
                 ],
             },
         },

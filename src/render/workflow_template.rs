@@ -8,7 +8,7 @@ use crate::argo::{
     self, Arguments, Dag, Metadata, Mutex, Parameter, PodGc, Synchronization, Task, TemplateRef, TtlStrategy, VolumeClaimGc, WorkflowSpec,
 };
 use crate::krm::Object;
-use crate::model::{GitAuth, LibraryVersion, Pipeline, Step};
+use crate::model::{GitAuth, LibraryVersion, Pipeline, Step, Toolchain};
 use k8s_openapi::api::core::v1::{PersistentVolumeClaim, PersistentVolumeClaimSpec, VolumeResourceRequirements};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -63,6 +63,7 @@ fn clone_task(p: &Pipeline) -> Task {
     let mut args = vec![
         Parameter::value(param::REPO_URL, workflow_param(param::REPO_URL)),
         Parameter::value(param::REVISION, workflow_param(param::REVISION)),
+        Parameter::value(param::COMMIT, workflow_param(param::COMMIT)),
         Parameter::value(param::IMAGE_TAG, workflow_param(param::IMAGE_TAG)),
         Parameter::value(param::DEPTH, p.git.depth.to_string()),
         Parameter::value(param::SUBMODULES, p.git.submodules.to_string()),
@@ -79,6 +80,13 @@ fn clone_task(p: &Pipeline) -> Task {
     task_ref(&p.library, "clone", Family::Git, template, None, args)
 }
 
+/// Toolchains whose lint and test both build into the checkout (`target/`, `build/`) and one
+/// local repository: running them at the same time on the shared workspace gives flaky
+/// failures, so their test waits for lint.
+fn builds_into_checkout(toolchain: Toolchain) -> bool {
+    matches!(toolchain, Toolchain::Maven | Toolchain::Gradle)
+}
+
 fn dag(p: &Pipeline) -> Dag {
     let task_ref = |name: &str, family: Family, template: &str, depends: Option<String>, args: Vec<Parameter>| {
         task_ref(&p.library, name, family, template, depends, args)
@@ -93,7 +101,8 @@ fn dag(p: &Pipeline) -> Dag {
     let mut checks = Vec::new();
     for (name, tmpl, step) in [("lint", template::LINT, &p.steps.lint), ("test", template::TEST, &p.steps.test)] {
         if step.enabled() {
-            tasks.push(task_ref(name, toolchain, tmpl, Some(after_deps.into()), step_args(step)));
+            let after = if name == "test" && p.steps.lint.enabled() && builds_into_checkout(p.toolchain) { "lint" } else { after_deps };
+            tasks.push(task_ref(name, toolchain, tmpl, Some(after.into()), step_args(step)));
             checks.push(name);
         }
     }
@@ -170,6 +179,8 @@ pub fn render(p: &Pipeline) -> Object {
         parameters: vec![
             Parameter::value(param::REPO_URL, p.repo.as_str()),
             Parameter::value(param::REVISION, p.revision.as_str()),
+            // The event's commit, which the Sensor sets; empty builds the tip of `revision`.
+            Parameter::value(param::COMMIT, ""),
             Parameter::value(param::CONTEXT_DIR, p.context_dir.as_str()),
             Parameter::value(param::IMAGE, image),
             Parameter::value(param::IMAGE_TAG, ""),

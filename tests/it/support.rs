@@ -174,3 +174,42 @@ pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
     }
     files
 }
+
+/// Replaces every `{{<scope>.<name>}}` in `text` by its value, as Argo substitutes a template's
+/// inputs or a workflow's parameters; a name without a value fails the test.
+pub fn substitute(text: &str, scope: &str, values: &std::collections::BTreeMap<String, String>) -> String {
+    let mut out = text.to_owned();
+    while let Some(start) = out.find(&format!("{{{{{scope}.")) {
+        let end = out[start..].find("}}").unwrap() + start;
+        let name = &out[start + scope.len() + 3..end];
+        let value = values.get(name).unwrap_or_else(|| panic!("{scope}.{name} has no value"));
+        out.replace_range(start..end + 2, value);
+    }
+    out
+}
+
+/// Whether bubblewrap (`bwrap`), which runs rendered step scripts in a private mount namespace,
+/// is installed; CI must have it.
+pub fn has_bwrap() -> bool {
+    if Command::new("bwrap").arg("--version").output().is_ok() {
+        return true;
+    }
+    assert!(std::env::var_os("CI").is_none(), "bubblewrap (bwrap) is missing, and CI is set: the step-script tests need it");
+    skip("bubblewrap (bwrap) is not installed: the rendered step scripts are not executed");
+    false
+}
+
+/// Runs `shellcheck -s sh` on a script: Some(its findings, empty when clean), or None (with a
+/// printed reason) when shellcheck is not installed; CI must have it.
+pub fn shellcheck_sh(script: &str) -> Option<String> {
+    if Command::new("shellcheck").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "shellcheck is missing, and CI is set");
+        skip("shellcheck is not installed");
+        return None;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let path = temp.path().join("script.sh");
+    std::fs::write(&path, script).unwrap();
+    let out = Command::new("shellcheck").args(["-s", "sh", path.to_str().unwrap()]).output().unwrap();
+    Some(if out.status.success() { String::new() } else { String::from_utf8_lossy(&out.stdout).into_owned() })
+}

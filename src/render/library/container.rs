@@ -71,12 +71,15 @@ const REFUSED: &str = "2";
 
 /// Retries for steps that talk to the network (clone, push, notify). A failed fetch or push
 /// exits non-zero, which `OnError` (pod-level errors only) would never retry, so the policy is
-/// `Always`, except when the script refused its input (exit 2). Two retries, 15s then 30s.
+/// `Always`, except when the script refused its input (exit 2). Two retries, 15s then 30s
+/// (`cap` bounds the wait). No `maxDuration`: Argo counts it from the first attempt's start,
+/// skips a retry whose wait would end after it and kills the retry pod there, so a step that
+/// fails after a long attempt would never be retried.
 pub(super) fn network_retry() -> RetryStrategy {
     RetryStrategy {
         limit: "2".into(),
         retry_policy: "Always".into(),
-        backoff: Some(argo::Backoff { duration: "15s".into(), factor: "2".into(), max_duration: "1m".into() }),
+        backoff: Some(argo::Backoff { duration: "15s".into(), factor: "2".into(), cap: "30s".into(), max_duration: None }),
         expression: Some(format!("lastRetry.exitCode != \"{REFUSED}\"")),
     }
 }

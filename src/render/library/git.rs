@@ -39,6 +39,7 @@ fn clone(platform: &Platform, name: &str, auth: Auth) -> Template {
     let mut vars = vec![
         env("REPO_URL", &input(param::REPO_URL)),
         env("REVISION", &input(param::REVISION)),
+        env("COMMIT", &input(param::COMMIT)),
         env("IMAGE_TAG", &input(param::IMAGE_TAG)),
         env("DEPTH", &input(param::DEPTH)),
         env("SUBMODULES", &input(param::SUBMODULES)),
@@ -62,6 +63,11 @@ fn clone(platform: &Platform, name: &str, auth: Auth) -> Template {
     let mut inputs = vec![
         Parameter::required(param::REPO_URL, "The git repository to clone."),
         Parameter::required(param::REVISION, "The branch, tag or commit to check out."),
+        Parameter::with_default(
+            param::COMMIT,
+            "",
+            "The commit to check out (the event's), which `revision` must reach; empty checks out the tip of `revision`.",
+        ),
         Parameter::with_default(param::IMAGE_TAG, "", "The image tag to publish; empty applies the publishing rule of the event."),
         Parameter::with_default(param::EVENT, event::MANUAL, "What started the run: manual, push, tag, pull-request or schedule."),
         Parameter::with_default(param::DEPTH, "1", "How many commits of history to fetch; 0 fetches all."),

@@ -1,7 +1,8 @@
 //! Dispatch: parses the command line, runs one command, and picks the exit code.
 
 use crate::cli::{
-    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExecutorArg, KindArg, RenderArgs, RunArgs, RunOutputArg,
+    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExecutorArg, KindArg, LayoutArg, RenderArgs, RunArgs,
+    RunOutputArg,
 };
 use crate::commands::{self, Failure, Outcome, exit};
 use crate::gitops;
@@ -29,7 +30,13 @@ pub fn run() -> i32 {
             }),
             &mut stdout.lock(),
         ),
-        Some(Command::Init { dir, force }) => finish(commands::init::run(&dir, force, &mut stdout.lock())),
+        Some(Command::Init { dir, force, layout, migrate }) => {
+            let layout = match layout {
+                LayoutArg::Default => gitops::layout::Layout::Default,
+                LayoutArg::Teams => gitops::layout::Layout::Teams,
+            };
+            finish(commands::init::run(&commands::init::Request { root: dir, force, layout, migrate }, &mut stdout.lock()))
+        }
         Some(Command::Add(AddCommand::Pipeline(args))) => {
             finish(add_pipeline(args).and_then(|r| commands::add::pipeline(&r, &mut stdout.lock())))
         }

@@ -21,6 +21,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+pub use cron::schedule as cron_schedule;
 pub use pipeline::DEFAULT_NAMESPACE;
 pub use suggest::nearest;
 
@@ -112,9 +113,18 @@ impl Validated {
     }
 }
 
-/// Whether an object is one of pipewright's kinds (any version of the group).
+/// Whether an object is one of pipewright's kinds: any version of the group, or one of its
+/// kinds under a group that looks like a typo of ours (`pipewright.io`, `pipewrite.dev`, or no
+/// group at all), which validation then refuses, naming the valid apiVersion. Another group's
+/// kind of the same name (Tekton's `tekton.dev/v1` Pipeline) is not pipewright's.
 pub fn is_pipewright(object: &Object) -> bool {
-    object.group() == spec::GROUP
+    object.group() == spec::GROUP || (Kind::parse(object.kind()).is_some() && near_miss_group(object.group()))
+}
+
+/// A group that is not ours but close enough to be a typo of it.
+fn near_miss_group(group: &str) -> bool {
+    let first_label = group.split('.').next().unwrap_or("");
+    group.is_empty() || suggest::nearest(first_label, ["pipewright"]).is_some() || suggest::nearest(group, [spec::GROUP]).is_some()
 }
 
 fn schema(kind: Kind) -> &'static Value {
@@ -164,7 +174,11 @@ fn validate_one(object: &Object, problems: &mut Problems) -> Option<Spec> {
     if object.api_version() != spec::API_VERSION {
         problems.push(
             &root.key("apiVersion"),
-            format!("unknown apiVersion {:?}: pipewright serves {}", object.api_version(), spec::API_VERSION),
+            format!(
+                "unknown apiVersion {:?}: did you mean {}? (the only apiVersion pipewright serves)",
+                object.api_version(),
+                spec::API_VERSION
+            ),
         );
         return None;
     }

@@ -272,6 +272,48 @@ fn large_request_numbers_are_printed_as_integers() {
     assert_eq!(arguments(&s, "push", &push), ("refs/heads/release/2.4".to_owned(), "release.2.4".to_owned()));
 }
 
+/// The value a dependency's trigger submits for the workflow argument `name`, found by name in
+/// the submitted Workflow and by index in the trigger's `dest`.
+fn argument(sensor: &Value, dependency: &str, payload: &Value, name: &str) -> Option<String> {
+    let trigger = sensor["spec"]["triggers"].as_array().unwrap().iter().find(|t| t["template"]["name"] == dependency).unwrap();
+    let workflow = &trigger["template"]["argoWorkflow"]["source"]["resource"];
+    let index = workflow["spec"]["arguments"]["parameters"].as_array().unwrap().iter().position(|p| p["name"] == name)?;
+    let dest = format!("spec.arguments.parameters.{index}.value");
+    let params = trigger["template"]["argoWorkflow"]["parameters"].as_array().unwrap();
+    let src = &params.iter().find(|p| p["dest"] == dest.as_str())?["src"];
+    Some(match (src["dataKey"].as_str(), src["dataTemplate"].as_str()) {
+        (Some(key), _) => lookup(payload, key).unwrap().as_str().unwrap().to_owned(),
+        (_, Some(t)) => render_template(t, payload),
+        _ => panic!("a parameter with no source"),
+    })
+}
+
+/// Every trigger passes the event's commit as the `commit` argument, so a run that waits behind
+/// its branch's mutex still builds the pushed commit: GitHub's (and Gitea's and Forgejo's) `after`
+/// and `pull_request.head.sha`, GitLab's `checkout_sha` and `object_attributes.last_commit.id`.
+#[test]
+fn every_trigger_passes_the_events_commit() {
+    let s = sensor();
+    let other = "fedcba9876543210fedcba9876543210fedcba98";
+    let cases = [
+        ("push", push("refs/heads/main", "acme/api"), "/body/after"),
+        ("push", gitea_push("refs/heads/main", SHA), "/body/after"),
+        ("tag", push("refs/tags/v1.2.3", "acme/api"), "/body/after"),
+        ("pull-request", pull_request("acme/api", json!(42)), "/body/pull_request/head/sha"),
+        ("gitlab-push", gitlab_push("refs/heads/main"), "/body/checkout_sha"),
+        ("gitlab-tag", gitlab_push("refs/tags/v1.2.3"), "/body/checkout_sha"),
+        ("gitlab-merge-request", gitlab_merge_request(json!(7)), "/body/object_attributes/last_commit/id"),
+    ];
+    for (dependency, mut payload, pointer) in cases {
+        if dependency == "gitlab-tag" {
+            payload["body"]["object_kind"] = json!("tag_push");
+        }
+        *payload.pointer_mut(pointer).unwrap() = json!(other);
+        assert_eq!(fired(&s, &payload), [dependency]);
+        assert_eq!(argument(&s, dependency, &payload, "commit").as_deref(), Some(other), "{dependency}: the commit argument");
+    }
+}
+
 /// With organization webhooks every repository of the organization sends its events to the
 /// namespace's EventSource, which lists the organizations (a shape Argo Events' schema
 /// accepts); each Sensor still fires for its own pipeline's repository only.
@@ -315,47 +357,5 @@ items:
         let mut pr = pull_request(other, json!(7));
         pr["body"]["repository"]["full_name"] = json!(other);
         assert!(fired(s, &pr).is_empty(), "{other}'s pull request fired the api pipeline");
-    }
-}
-
-/// The value a dependency's trigger submits for the workflow argument `name`, found by name in
-/// the submitted Workflow and by index in the trigger's `dest`.
-fn argument(sensor: &Value, dependency: &str, payload: &Value, name: &str) -> Option<String> {
-    let trigger = sensor["spec"]["triggers"].as_array().unwrap().iter().find(|t| t["template"]["name"] == dependency).unwrap();
-    let workflow = &trigger["template"]["argoWorkflow"]["source"]["resource"];
-    let index = workflow["spec"]["arguments"]["parameters"].as_array().unwrap().iter().position(|p| p["name"] == name)?;
-    let dest = format!("spec.arguments.parameters.{index}.value");
-    let params = trigger["template"]["argoWorkflow"]["parameters"].as_array().unwrap();
-    let src = &params.iter().find(|p| p["dest"] == dest.as_str())?["src"];
-    Some(match (src["dataKey"].as_str(), src["dataTemplate"].as_str()) {
-        (Some(key), _) => lookup(payload, key).unwrap().as_str().unwrap().to_owned(),
-        (_, Some(t)) => render_template(t, payload),
-        _ => panic!("a parameter with no source"),
-    })
-}
-
-/// Every trigger passes the event's commit as the `commit` argument, so a run that waits behind
-/// its branch's mutex still builds the pushed commit: GitHub's (and Gitea's and Forgejo's) `after`
-/// and `pull_request.head.sha`, GitLab's `checkout_sha` and `object_attributes.last_commit.id`.
-#[test]
-fn every_trigger_passes_the_events_commit() {
-    let s = sensor();
-    let other = "fedcba9876543210fedcba9876543210fedcba98";
-    let cases = [
-        ("push", push("refs/heads/main", "acme/api"), "/body/after"),
-        ("push", gitea_push("refs/heads/main", SHA), "/body/after"),
-        ("tag", push("refs/tags/v1.2.3", "acme/api"), "/body/after"),
-        ("pull-request", pull_request("acme/api", json!(42)), "/body/pull_request/head/sha"),
-        ("gitlab-push", gitlab_push("refs/heads/main"), "/body/checkout_sha"),
-        ("gitlab-tag", gitlab_push("refs/tags/v1.2.3"), "/body/checkout_sha"),
-        ("gitlab-merge-request", gitlab_merge_request(json!(7)), "/body/object_attributes/last_commit/id"),
-    ];
-    for (dependency, mut payload, pointer) in cases {
-        if dependency == "gitlab-tag" {
-            payload["body"]["object_kind"] = json!("tag_push");
-        }
-        *payload.pointer_mut(pointer).unwrap() = json!(other);
-        assert_eq!(fired(&s, &payload), [dependency]);
-        assert_eq!(argument(&s, dependency, &payload, "commit").as_deref(), Some(other), "{dependency}: the commit argument");
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::cli::{
     AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExecutorArg, ExplainArgs, ExplainOutputArg, GraphArgs,
-    GraphFormatArg, KindArg, LintArgs, LintOutputArg, RenderArgs, RunArgs, RunOutputArg,
+    GraphFormatArg, KindArg, LayoutArg, LintArgs, LintOutputArg, RenderArgs, RunArgs, RunOutputArg,
 };
 use crate::commands::{self, Failure, Outcome, exit};
 use crate::gitops;
@@ -33,7 +33,13 @@ pub fn run() -> i32 {
             }),
             &mut stdout.lock(),
         ),
-        Some(Command::Init { dir, force }) => finish(commands::init::run(&dir, force, &mut stdout.lock())),
+        Some(Command::Init { dir, force, layout, migrate }) => {
+            let layout = match layout {
+                LayoutArg::Default => gitops::layout::Layout::Default,
+                LayoutArg::Teams => gitops::layout::Layout::Teams,
+            };
+            finish(commands::init::run(&commands::init::Request { root: dir, force, layout, migrate }, &mut stdout.lock()))
+        }
         Some(Command::Add(AddCommand::Pipeline(args))) => {
             finish(add_pipeline(args).and_then(|r| commands::add::pipeline(&r, &mut stdout.lock())))
         }

@@ -43,6 +43,12 @@ pub enum Command {
         /// Replace files that differ from the scaffold; a kustomization keeps its entries and only gets back the scaffold's missing ones.
         #[arg(long)]
         force: bool,
+        /// `default`: one kustomization over everything (one Argo CD Application); `teams`: one folder per team namespace and one for the platform, each its own Application through argo/applicationset.yaml.
+        #[arg(long, value_enum, default_value = "default")]
+        layout: LayoutArg,
+        /// With --layout teams in a repo of the default layout: move the specs into team folders and rewire the kustomizations (without it, init says what it would move).
+        #[arg(long)]
+        migrate: bool,
     },
     /// Add a spec to the GitOps tree and list it in its kustomization.
     #[command(subcommand)]
@@ -136,6 +142,15 @@ pub struct AddTeamArgs {
     /// The repo root (default: the nearest directory, here or above, holding argo/workflows/kustomization.yaml).
     #[arg(long, short = 'C')]
     pub dir: Option<PathBuf>,
+}
+
+/// `init --layout` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// One kustomization over everything: one Argo CD Application (small repos).
+    Default,
+    /// One Application per team folder and one for the platform, through an ApplicationSet.
+    Teams,
 }
 
 /// `--access` values.

@@ -3,9 +3,13 @@
 //! editing that file's text so its comments survive. The spec is checked by the function's own
 //! validator, beside the specs already in the tree, so `add` refuses exactly what the function
 //! would, with the same messages (a missing image also names the flags that set it).
+//! In the teams layout, a Team gets its folder `argo/teams/<namespace>/` (`team.yaml`, a
+//! kustomization, the transformer config and the guard), and a Pipeline goes to the folder of
+//! the team whose namespace it names, under `pipelines/`.
 
 use super::{Failure, Outcome, say};
-use crate::gitops::{EVENTS_KUSTOMIZATION, WORKFLOWS_KUSTOMIZATION, display, files, kustomization, scaffold, tree};
+use crate::gitops::layout::{self, Layout};
+use crate::gitops::{EVENTS_KUSTOMIZATION, WORKFLOWS_KUSTOMIZATION, display, files, kustomization, roots, scaffold, tree};
 use crate::krm::{Limits, Object, parse_objects, to_yaml};
 use crate::spec::{API_VERSION, Kind};
 use crate::validate::{self, DEFAULT_NAMESPACE, is_pipewright};
@@ -95,8 +99,10 @@ pub enum TeamEventsRequest {
 const GENERATOR_FUNCTION: &str = "exec:\n  path: pipewright\n";
 
 impl TeamRequest {
-    /// The spec object, exactly as it will be written.
-    fn object(&self) -> Object {
+    /// The spec object, exactly as it will be written: in the default layout a generator (it
+    /// carries the function annotation), in the teams layout a resource of its folder, whose
+    /// transformer expands it.
+    fn object(&self, layout: Layout) -> Object {
         let mut spec = Map::new();
         spec.insert("groups".into(), json!(self.groups));
         if let Some(access) = &self.access {
@@ -121,36 +127,74 @@ impl TeamRequest {
                 spec.insert("events".into(), json!({ "github": github }));
             }
         }
-        let metadata = json!({
-            "name": self.name,
-            "namespace": self.namespace,
-            "annotations": {"config.kubernetes.io/function": GENERATOR_FUNCTION},
-        });
+        let mut metadata = json!({"name": self.name, "namespace": self.namespace});
+        if layout == Layout::Default {
+            metadata["annotations"] = json!({"config.kubernetes.io/function": GENERATOR_FUNCTION});
+        }
         Object::new(json!({"apiVersion": API_VERSION, "kind": Kind::Team.as_str(), "metadata": metadata, "spec": spec}))
     }
 }
 
 /// Validates the request beside the tree's specs, then writes the spec and lists it as a resource.
 pub fn pipeline(request: &PipelineRequest, out: &mut dyn std::io::Write) -> Outcome {
-    let target = Target { kustomization: WORKFLOWS_KUSTOMIZATION, field: "resources", dir: "pipelines", kind: Kind::Pipeline };
+    let target = match layout::detect(&request.root) {
+        Layout::Default => {
+            Target { kustomization: WORKFLOWS_KUSTOMIZATION.into(), field: "resources", dir: "pipelines", file: None, kind: Kind::Pipeline }
+        }
+        Layout::Teams => {
+            let namespace = request.namespace.as_deref().unwrap_or(DEFAULT_NAMESPACE);
+            let folder = layout::team_dir(namespace);
+            if !request.root.join(&folder).join("team.yaml").is_file() {
+                return Err(Failure::one(format!(
+                    "no team owns namespace {namespace:?} ({} has no team.yaml): add the team first with `pipewright add team NAME --namespace {namespace} --group GROUP`",
+                    display(&request.root.join(&folder))
+                )));
+            }
+            Target {
+                kustomization: format!("{folder}/kustomization.yaml"),
+                field: "resources",
+                dir: "pipelines",
+                file: None,
+                kind: Kind::Pipeline,
+            }
+        }
+    };
     // The validator names the spec field; on the command line, the flags are what to change.
     let hint = (request.image.is_none() && !request.no_build_image)
         .then_some(("spec.image", " (with `pipewright add pipeline`: pass --image REPO, or --no-build-image)"));
     add(&request.root, &target, &request.object(), hint, out)
 }
 
-/// Validates the request beside the tree's specs, then writes the spec and lists it as a generator.
+/// Validates the request beside the tree's specs, then writes the spec and lists it: as a
+/// generator in the default layout; in the teams layout as `team.yaml`, a resource of its new
+/// team folder.
 pub fn team(request: &TeamRequest, out: &mut dyn std::io::Write) -> Outcome {
-    let target = Target { kustomization: EVENTS_KUSTOMIZATION, field: "generators", dir: "teams", kind: Kind::Team };
-    add(&request.root, &target, &request.object(), None, out)
+    let layout = layout::detect(&request.root);
+    let target = match layout {
+        Layout::Default => {
+            Target { kustomization: EVENTS_KUSTOMIZATION.into(), field: "generators", dir: "teams", file: None, kind: Kind::Team }
+        }
+        Layout::Teams => {
+            let folder = layout::team_dir(&request.namespace);
+            Target {
+                kustomization: format!("{folder}/kustomization.yaml"),
+                field: "resources",
+                dir: "",
+                file: Some("team.yaml"),
+                kind: Kind::Team,
+            }
+        }
+    };
+    add(&request.root, &target, &request.object(layout), None, out)
 }
 
 /// Where a kind's specs go: the kustomization that lists them (relative to the repo root), the
-/// list they go in, and their directory beside that kustomization.
+/// list they go in, and their directory beside that kustomization (or their fixed file there).
 struct Target {
-    kustomization: &'static str,
+    kustomization: String,
     field: &'static str,
     dir: &'static str,
+    file: Option<&'static str>,
     kind: Kind,
 }
 
@@ -160,18 +204,30 @@ type Hint = Option<(&'static str, &'static str)>;
 /// Checks `object`, writes it beside the target kustomization (see `entry`), and lists it there
 /// unless it is listed already.
 fn add(root: &Path, target: &Target, object: &Object, hint: Hint, out: &mut dyn std::io::Write) -> Outcome {
-    let kustomization_path = root.join(target.kustomization);
-    let kustomization_text = std::fs::read_to_string(&kustomization_path).map_err(|e| {
-        Failure::one(format!(
-            "{}: cannot be read ({e}): run `pipewright init` first, or pass the repo root with --dir",
-            display(&kustomization_path)
-        ))
-    })?;
+    let kustomization_path = root.join(&target.kustomization);
+    // A team's new folder (teams layout): its files are written with the spec, after the checks.
+    let new_folder = (target.file.is_some() && !kustomization_path.exists())
+        .then(|| layout::team_files(object.namespace().unwrap_or(DEFAULT_NAMESPACE), &[]));
+    let kustomization_text = match &new_folder {
+        Some(files) => files[0].1.clone(),
+        None => std::fs::read_to_string(&kustomization_path).map_err(|e| {
+            Failure::one(format!(
+                "{}: cannot be read ({e}): run `pipewright init` first, or pass the repo root with --dir",
+                display(&kustomization_path)
+            ))
+        })?,
+    };
     check(object, root, hint)?;
 
     let kustomization_dir = target.kustomization.rsplit_once('/').map_or("", |(dir, _)| dir);
     let base = root.join(kustomization_dir);
-    let entry = entry(&base, target, object)?;
+    let entry = match target.file {
+        Some(file) if base.join(file).exists() => {
+            return Err(Failure::one(format!("{}: already exists: one Team per namespace", display(&base.join(file)))));
+        }
+        Some(file) => file.to_owned(),
+        None => entry(&base, target, object)?,
+    };
     let spec_path = base.join(&entry);
     let relative = format!("{kustomization_dir}/{entry}");
     let in_kustomization = |e: String| Failure::one(format!("{}: {e}", display(&kustomization_path)));
@@ -179,6 +235,15 @@ fn add(root: &Path, target: &Target, object: &Object, hint: Hint, out: &mut dyn 
     let edited =
         if listed { None } else { Some(kustomization::add_entry(&kustomization_text, target.field, &entry).map_err(in_kustomization)?) };
     let text = format!("{}{}", scaffold::schema_line(target.kind, &relative), to_yaml(&object.0));
+    for (path, contents) in new_folder.iter().flatten().skip(1) {
+        files::write_atomic(&root.join(path), contents.as_bytes(), None)
+            .map_err(|e| Failure::one(format!("{}: cannot be written: {e}", display(&root.join(path)))))?;
+        say(out, format!("created   {}", display(&root.join(path))))?;
+    }
+    if new_folder.is_some() {
+        std::fs::create_dir_all(base.join("pipelines"))
+            .map_err(|e| Failure::one(format!("{}: cannot be created: {e}", display(&base.join("pipelines")))))?;
+    }
     files::write_atomic(&spec_path, text.as_bytes(), None)
         .map_err(|e| Failure::one(format!("{}: cannot be written: {e}", display(&spec_path))))?;
     if let Some(edited) = &edited
@@ -189,6 +254,7 @@ fn add(root: &Path, target: &Target, object: &Object, hint: Hint, out: &mut dyn 
     }
     say(out, format!("created   {}", display(&spec_path)))?;
     match edited {
+        Some(_) if new_folder.is_some() => say(out, format!("created   {} ({}: + {entry})", display(&kustomization_path), target.field)),
         Some(_) => say(out, format!("updated   {} ({}: + {entry})", display(&kustomization_path), target.field)),
         None => say(out, format!("unchanged {} ({} already lists {entry})", display(&kustomization_path), target.field)),
     }
@@ -232,6 +298,8 @@ fn check(object: &Object, root: &Path, hint: Hint) -> Outcome {
     let argo = root.join(crate::gitops::ARGO_DIR);
     let dirs: Vec<PathBuf> = if tree::kustomization_file(&argo).is_some() {
         vec![argo]
+    } else if layout::detect(root) == Layout::Teams {
+        roots::roots(&argo).map_err(Failure::input)?.into_iter().map(|r| r.dir).collect()
     } else {
         [WORKFLOWS_KUSTOMIZATION, EVENTS_KUSTOMIZATION]
             .iter()

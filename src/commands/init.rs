@@ -1,16 +1,68 @@
-//! `pipewright init [DIR]`: scaffolds the GitOps layout under DIR (default: the current
-//! directory). Never overwrites a file without `--force`, never drops a kustomization's
-//! entries even with it, and run twice, it changes nothing.
+//! `pipewright init [DIR] [--layout default|teams] [--migrate]`: scaffolds the GitOps layout
+//! under DIR (default: the current directory). Never overwrites a file without `--force`, never
+//! drops a kustomization's entries even with it, and run twice, it changes nothing. In a repo
+//! of the default layout, `--layout teams` says what it would move, and with `--migrate` moves it.
 
 use super::{Failure, Outcome, say};
-use crate::gitops::{display, files, kustomization, scaffold};
-use std::path::Path;
+use crate::gitops::layout::{self, Layout};
+use crate::gitops::{display, files, kustomization, migrate, scaffold};
+use std::path::{Path, PathBuf};
 
-/// Writes the scaffold under `root` and reports each file: created, unchanged, kept, updated
+/// What `init` was asked to do.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The repo root to scaffold into.
+    pub root: PathBuf,
+    /// Replace files that differ from the scaffold (kustomizations keep their entries).
+    pub force: bool,
+    /// The layout to scaffold.
+    pub layout: Layout,
+    /// Move a default-layout repo's specs into the teams layout.
+    pub migrate: bool,
+}
+
+/// Scaffolds (or migrates) the repo and reports each file.
+pub fn run(request: &Request, out: &mut dyn std::io::Write) -> Outcome {
+    let root = &request.root;
+    match request.layout {
+        Layout::Default if layout::detect(root) == Layout::Teams => Err(Failure::one(format!(
+            "{}: this repo has the teams layout (argo/applicationset.yaml): run `pipewright init --layout teams`",
+            display(root)
+        ))),
+        Layout::Default if request.migrate => Err(Failure::one("--migrate goes with --layout teams: it moves a repo to the teams layout")),
+        Layout::Default => {
+            scaffold_files(root, scaffold::files(), request.force, out)?;
+            say(out, "next: pipewright add team NAME --namespace NS --group GROUP")?;
+            say(out, "next: pipewright add pipeline NAME --namespace NS --repo URL --toolchain TOOLCHAIN --image REPO")
+        }
+        Layout::Teams if migrate::has_default_layout(root) => {
+            let plan = migrate::plan(root).map_err(Failure::input)?;
+            if !request.migrate {
+                for line in migrate::describe(root, &plan) {
+                    say(out, line)?;
+                }
+                return say(
+                    out,
+                    "nothing was changed: this repo has the default layout; run `pipewright init --layout teams --migrate` to move it",
+                );
+            }
+            migrate::apply(root, &plan, &mut |line| say(out, line).map_err(|f| std::io::Error::other(f.lines.join("; "))))
+                .map_err(Failure::one)?;
+            say(out, "migrated: every Application root builds on its own; check with `pipewright render --check` or kustomize")
+        }
+        Layout::Teams => {
+            scaffold_files(root, layout::scaffold_files(), request.force, out)?;
+            say(out, "next: set repoURL in argo/applicationset.yaml to this repository")?;
+            say(out, "next: pipewright add team NAME --namespace NS --group GROUP")
+        }
+    }
+}
+
+/// Writes `scaffold` under `root` and reports each file: created, unchanged, kept, updated
 /// (a kustomization given back the scaffold's missing entries) or replaced.
-pub fn run(root: &Path, force: bool, out: &mut dyn std::io::Write) -> Outcome {
+fn scaffold_files(root: &Path, scaffold: Vec<(String, String)>, force: bool, out: &mut dyn std::io::Write) -> Outcome {
     let mut kept_different = 0;
-    for (relative, contents) in scaffold::files() {
+    for (relative, contents) in scaffold {
         let path = root.join(&relative);
         let shown = display(&path);
         let existing = match std::fs::read(&path) {
@@ -65,6 +117,5 @@ pub fn run(root: &Path, force: bool, out: &mut dyn std::io::Write) -> Outcome {
     if kept_different > 0 {
         say(out, format!("{kept_different} existing file(s) left alone"))?;
     }
-    say(out, "next: pipewright add team NAME --namespace NS --group GROUP")?;
-    say(out, "next: pipewright add pipeline NAME --namespace NS --repo URL --toolchain TOOLCHAIN --image REPO")
+    Ok(())
 }

@@ -5,7 +5,10 @@
 
 pub mod files;
 pub mod kustomization;
+pub mod layout;
+pub mod migrate;
 pub mod rendered;
+pub mod roots;
 pub mod scaffold;
 pub mod tree;
 
@@ -19,9 +22,13 @@ pub const WORKFLOWS_KUSTOMIZATION: &str = "argo/workflows/kustomization.yaml";
 pub const EVENTS_KUSTOMIZATION: &str = "argo/events/kustomization.yaml";
 
 /// The repo root for `add` and `render`: the nearest of `start` and its ancestors that holds
-/// `argo/workflows/kustomization.yaml`, so the commands work from anywhere inside the repo.
+/// `argo/workflows/kustomization.yaml` (the default layout) or `argo/applicationset.yaml` (the
+/// teams layout), so the commands work from anywhere inside the repo.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
-    start.ancestors().find(|dir| dir.join(WORKFLOWS_KUSTOMIZATION).is_file()).map(Path::to_path_buf)
+    start
+        .ancestors()
+        .find(|dir| dir.join(WORKFLOWS_KUSTOMIZATION).is_file() || dir.join(layout::APPLICATIONSET).is_file())
+        .map(Path::to_path_buf)
 }
 
 /// A path as messages show it: relative to the current directory when it lies below it.

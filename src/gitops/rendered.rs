@@ -32,17 +32,23 @@ pub fn files(objects: &[Object]) -> Result<Files, Vec<String>> {
             ));
         }
     }
-    let mut kustomization = format!("{HEADER}\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n");
-    if out.is_empty() {
-        kustomization.push_str("resources: []\n");
+    let paths: Vec<String> = out.keys().cloned().collect();
+    out.insert("kustomization.yaml".into(), kustomization(&paths));
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// A rendered kustomization (with the header) listing `resources`.
+pub fn kustomization(resources: &[String]) -> String {
+    let mut text = format!("{HEADER}\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n");
+    if resources.is_empty() {
+        text.push_str("resources: []\n");
     } else {
-        kustomization.push_str("resources:\n");
-        for path in out.keys() {
-            kustomization.push_str(&format!("  - {path}\n"));
+        text.push_str("resources:\n");
+        for path in resources {
+            text.push_str(&format!("  - {path}\n"));
         }
     }
-    out.insert("kustomization.yaml".into(), kustomization);
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    text
 }
 
 /// Every file under `dir` (an absent directory reads as empty).

@@ -50,7 +50,7 @@ transformers:
   - platform.yaml
 ";
 
-const PLATFORM_BODY: &str = "\
+pub(super) const PLATFORM_BODY: &str = "\
 # The platform team's library of CI steps. pipewright expands it into versioned
 # ClusterWorkflowTemplates; its annotation makes it the transformer that expands every Pipeline.
 apiVersion: pipewright.dev/v1alpha1

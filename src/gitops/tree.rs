@@ -129,9 +129,22 @@ impl Walk {
                 Err(e) => return self.error(&path, format!("cannot be read: {e}")),
             },
         };
+        // A generator's or transformer's config that only runs pipewright (the teams layout's
+        // `pipewright.yaml`, a ConfigMap) is the function's config, not a resource: it leaves the build.
+        let objects: Vec<Object> =
+            if field == "resources" { objects } else { objects.into_iter().filter(|o| is_pipewright(o) || !runs_pipewright(o)).collect() };
         if field != "resources" && self.exact() && objects.iter().any(|o| !is_pipewright(o)) {
             return self.error(&path, format!("lists a {field} config that is not a pipewright spec: `pipewright render` runs pipewright only; build this tree with kustomize instead"));
         }
         self.objects.extend(objects);
     }
+}
+
+/// Whether an object is a function config that runs pipewright (`exec.path: pipewright`).
+fn runs_pipewright(object: &Object) -> bool {
+    let Some(function) = object.annotation("config.kubernetes.io/function") else { return false };
+    parse_value(function.as_bytes(), &Limits::default())
+        .ok()
+        .and_then(|v| v.pointer("/exec/path").and_then(Value::as_str).map(|p| p.rsplit('/').next() == Some("pipewright")))
+        .unwrap_or(false)
 }

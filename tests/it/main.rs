@@ -44,4 +44,5 @@ mod splicing;
 mod step_order;
 mod supply_chain;
 mod support;
+mod teams;
 mod tree;

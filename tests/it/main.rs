@@ -8,6 +8,7 @@ mod cli;
 mod clone;
 mod determinism;
 mod docs_links;
+mod error_files;
 mod events_checks;
 mod fidelity;
 mod functions;

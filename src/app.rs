@@ -9,6 +9,13 @@ use crate::spec::Kind;
 use clap::{CommandFactory, Parser};
 use std::path::{Path, PathBuf};
 
+/// What bare `pipewright` says before it waits on a terminal, where a user who typed it
+/// expected help rather than silence; nothing when stdin is piped (the KRM function's case) or
+/// the function was asked for by name (`pipewright fn`).
+fn stdin_hint(bare: bool, stdin_is_terminal: bool) -> Option<&'static str> {
+    (bare && stdin_is_terminal).then_some("pipewright: reading a ResourceList from stdin; see `pipewright --help`\n")
+}
+
 /// Runs pipewright with the process's arguments and standard streams; returns the exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse_from(crate::cli::args(std::env::args_os())).and_then(check_usage) {
@@ -20,7 +27,12 @@ pub fn run() -> i32 {
     };
     let (stdin, stdout, stderr) = (std::io::stdin(), std::io::stdout(), std::io::stderr());
     match cli.command {
-        None | Some(Command::Fn) => commands::function::run(&mut stdin.lock(), &mut stdout.lock(), &mut stderr.lock()),
+        None | Some(Command::Fn) => {
+            if let Some(hint) = stdin_hint(cli.command.is_none(), std::io::IsTerminal::is_terminal(&stdin)) {
+                let _ = std::io::Write::write_all(&mut stderr.lock(), hint.as_bytes());
+            }
+            commands::function::run(&mut stdin.lock(), &mut stdout.lock(), &mut stderr.lock())
+        }
         Some(Command::Schema { kind }) => commands::schema::run(
             kind.map(|k| match k {
                 KindArg::Pipeline => Kind::Pipeline,
@@ -183,4 +195,16 @@ fn run_request(args: RunArgs) -> Result<commands::run::Request, Failure> {
         work_dir: args.work_dir,
         json: args.output == RunOutputArg::Json,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stdin_hint;
+
+    #[test]
+    fn only_bare_pipewright_on_a_terminal_gets_the_hint() {
+        assert!(stdin_hint(true, true).is_some_and(|h| h.contains("see `pipewright --help`")));
+        assert_eq!(stdin_hint(true, false), None);
+        assert_eq!(stdin_hint(false, true), None);
+    }
 }

@@ -77,6 +77,8 @@ pub struct Pipeline {
     pub toolchain: Toolchain,
     /// The repository to publish to; `None` when the build step is off.
     pub image: Option<ImageRepo>,
+    /// How the image is built.
+    pub build: ImageBuild,
     /// The steps that run, with their overrides.
     pub steps: StepPlan,
     /// Where to report results.
@@ -95,6 +97,17 @@ pub struct Pipeline {
     pub library: LibraryVersion,
     /// What starts its runs.
     pub triggers: Triggers,
+}
+
+/// How the image is built; every field unset keeps BuildKit's defaults.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImageBuild {
+    /// The Dockerfile, a normalized path relative to the context directory.
+    pub dockerfile: Option<String>,
+    /// Build arguments, sorted by name: names are `[A-Za-z_][A-Za-z0-9_]*`, values single-line.
+    pub args: Vec<(String, String)>,
+    /// The stage to build.
+    pub target: Option<String>,
 }
 
 /// How the repository is cloned.

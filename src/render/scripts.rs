@@ -237,18 +237,40 @@ pub const PYTHON_DEPS: &str = concat!(
     "fi"
 );
 
-/// Builds `CONTEXT` with BuildKit (rootless, daemonless), pushes `IMAGE:IMAGE_TAG` when `PUSH` is
+/// Builds `PW_CONTEXT` with BuildKit (rootless, daemonless) from `DOCKERFILE` (relative to it),
+/// stage `TARGET` when set, with `BUILD_ARGS` (one `NAME=value` per line, each one argument of
+/// buildctl's, never read by a shell), pushes `IMAGE:IMAGE_TAG` when `PUSH` is
 /// `true`, and records its digest; with `CACHE_TAG` set, reads and writes the layer cache at `IMAGE:CACHE_TAG`.
 pub const BUILD: &str = r#"set -eu
 case "$IMAGE_TAG" in ''|*[!A-Za-z0-9_.-]*) echo "pipewright: invalid image tag" >&2; exit 2 ;; esac
 case "$IMAGE" in ''|*[!a-z0-9./:_-]*) echo "pipewright: invalid image repository" >&2; exit 2 ;; esac
 case "$PUSH" in true|false) ;; *) echo "pipewright: push must be true or false" >&2; exit 2 ;; esac
+dockerfile=${DOCKERFILE:-Dockerfile}
+case "/$dockerfile/" in *//*|*/../*|*/./*) echo "pipewright: the Dockerfile must be a plain relative path inside the context" >&2; exit 2 ;; esac
+case "$dockerfile" in */*) dockerfile_dir=${dockerfile%/*} ;; *) dockerfile_dir=. ;; esac
+target=${TARGET:-}
+case "$target" in *[!A-Za-z0-9._-]*) echo "pipewright: invalid build target" >&2; exit 2 ;; esac
 mkdir -p /tmp/pipewright
-set --
+set -- --opt "filename=${dockerfile##*/}"
+if [ -n "$target" ]; then set -- "$@" --opt "target=$target"; fi
+if [ -n "${BUILD_ARGS:-}" ]; then
+  # One argument per line, split on newlines only with globbing off: each NAME=value line becomes
+  # one argv entry of buildctl, whatever its characters.
+  set -f
+  pw_ifs=$IFS
+  IFS='
+'
+  for arg in $BUILD_ARGS; do
+    case "$arg" in [A-Za-z_]*=*) ;; *) echo "pipewright: a build argument is not NAME=value" >&2; exit 2 ;; esac
+    set -- "$@" --opt "build-arg:$arg"
+  done
+  IFS=$pw_ifs
+  set +f
+fi
 if [ -n "${CACHE_TAG:-}" ]; then
   # The registry layer cache: a cold or unreachable cache never fails the build. Runs that
   # do not push (pull requests) read it but never write it, so they cannot poison it.
-  set -- --import-cache "type=registry,ref=$IMAGE:$CACHE_TAG"
+  set -- "$@" --import-cache "type=registry,ref=$IMAGE:$CACHE_TAG"
   if [ "$PUSH" = true ]; then
     set -- "$@" --export-cache "type=registry,ref=$IMAGE:$CACHE_TAG,mode=max,ignore-error=true"
   fi
@@ -256,7 +278,7 @@ fi
 buildctl-daemonless.sh build \
   --frontend dockerfile.v0 \
   --local "context=$PW_CONTEXT" \
-  --local "dockerfile=$PW_CONTEXT" \
+  --local "dockerfile=$PW_CONTEXT/$dockerfile_dir" \
   --output "type=image,name=$IMAGE:$IMAGE_TAG,push=$PUSH" \
   --metadata-file /tmp/pipewright/build.json "$@"
 sed -n 's/.*"containerimage.digest": *"\([^"]*\)".*/\1/p' /tmp/pipewright/build.json > /tmp/pipewright/digest

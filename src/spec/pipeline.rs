@@ -59,6 +59,9 @@ pub struct PipelineSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(example = &"registry.acme.io/payments/payments-api")]
     pub image: Option<String>,
+    /// How the image is built: the Dockerfile, build arguments and the target stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<ImageBuild>,
     /// Per-step overrides, keyed by task name. `false` switches a step off; for deps, lint and test an object replaces the command or image (sonar: the image only; security-scan and build-image: on or off only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps: Option<Steps>,
@@ -91,6 +94,26 @@ pub struct PipelineSpec {
     /// What starts a run besides a manual submit: git pushes, tags, pull requests, a schedule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub triggers: Option<Triggers>,
+}
+
+/// How the build-image step builds the image.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ImageBuild {
+    /// The Dockerfile, relative to `contextDir` (which stays the build context). Default: `Dockerfile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"docker/Dockerfile.prod")]
+    pub dockerfile: Option<String>,
+    /// Build arguments (the Dockerfile's `ARG`s), by name. Each value reaches BuildKit as data,
+    /// one argument of its own, never through a shell. Not for secrets: build arguments stay
+    /// in the image's history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = std::collections::BTreeMap::from([("NODE_ENV".to_owned(), "production".to_owned())]))]
+    pub args: Option<std::collections::BTreeMap<String, String>>,
+    /// The stage of a multi-stage Dockerfile to build. Default: the last stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"runtime")]
+    pub target: Option<String>,
 }
 
 /// How the repository is cloned.

@@ -79,6 +79,7 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         problems.push_with(crate::krm::Severity::Warning, &steps_path.key("sonar"), message);
         steps.sonar = Step::Off;
     }
+    let build = image_build(problems, &spec_path.key("build"), s.build, steps.build_image.enabled());
     let git = git(problems, &spec_path.key("git"), &s.repo, s.git.unwrap_or_default());
     let cache = cache(problems, &spec_path.key("cache"), s.cache);
     let workspace = volume(problems, &spec_path.key("workspace"), DEFAULT_WORKSPACE_SIZE, s.workspace.unwrap_or_default());
@@ -100,6 +101,7 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         context_dir: context_dir?,
         toolchain: s.toolchain,
         image: if steps.build_image.enabled() { image } else { None },
+        build,
         steps,
         notify: notify?,
         fail_on: s.scan.and_then(|sc| sc.fail_on),
@@ -110,6 +112,33 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         library: library?,
         triggers: triggers?,
     })
+}
+
+/// The build settings: a Dockerfile path inside the repository, build arguments with valid
+/// names and one-line values, a stage name. With the build-image step off they do nothing.
+fn image_build(problems: &mut Problems, path: &Path, given: Option<spec::ImageBuild>, building: bool) -> model::ImageBuild {
+    let Some(given) = given else { return model::ImageBuild::default() };
+    if !building {
+        let message = "has no effect: `steps.build-image` is `false`, so this pipeline builds no image".to_owned();
+        problems.push_with(Severity::Warning, path, message);
+    }
+    let dockerfile = given.dockerfile.and_then(|d| match rules::dockerfile(&d) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            problems.push(&path.key("dockerfile"), e);
+            None
+        }
+    });
+    let mut args = Vec::new();
+    for (name, value) in given.args.unwrap_or_default() {
+        let arg = path.key("args").key(&name);
+        let ok = problems.check(&arg, rules::build_arg_name(&name)) & problems.check(&arg, rules::build_arg_value(&value));
+        if ok {
+            args.push((name, value));
+        }
+    }
+    let target = given.target.filter(|t| problems.check(&path.key("target"), rules::build_target(t)));
+    model::ImageBuild { dockerfile, args, target }
 }
 
 /// The scan and the build run the platform's scanner and builder, whose images the Platform

@@ -15,6 +15,7 @@ mod functions;
 mod fuzz_smoke;
 mod gitops;
 mod hardening;
+mod image_build;
 mod injection;
 mod invariants;
 mod kpt;

@@ -121,13 +121,21 @@ pub struct GitCheckout {
     pub submodules: bool,
 }
 
+/// The key of an HTTPS token in its Secret when a Pipeline names none (a basic-auth Secret's).
+pub const DEFAULT_TOKEN_KEY: &str = "password";
+
 /// Credentials for the clone, each a Secret in the pipeline's namespace.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GitAuth {
     /// A public repository.
     None,
-    /// A token over HTTPS (`password`, optional `username`).
-    Https(Name),
+    /// A token over HTTPS (under `key`, `password` by default; optional `username`).
+    Https {
+        /// The Secret.
+        name: Name,
+        /// The key of the token.
+        key: String,
+    },
     /// An SSH key (`ssh-privatekey`) and host keys (`known_hosts`).
     Ssh(Name),
 }

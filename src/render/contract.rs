@@ -66,6 +66,8 @@ pub mod param {
     pub const SUBMODULES: &str = "submodules";
     /// The Secret with the clone's credentials.
     pub const GIT_SECRET: &str = "git_secret";
+    /// The key of the HTTPS token in that Secret.
+    pub const GIT_TOKEN_KEY: &str = "git_token_key";
     /// What started the run: `manual`, `push`, `tag`, `pull-request` or `schedule`. It picks the
     /// publishing rule (see the README's table).
     pub const EVENT: &str = "event";

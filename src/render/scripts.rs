@@ -89,6 +89,9 @@ case "${PW_GIT_AUTH:-none}" in
     # any URL. The helper answers git only for https on that host; GIT_ALLOW_PROTOCOL refuses
     # every other transport, submodules included.
     case "$REPO_URL" in https://?*) ;; *) echo "pipewright: HTTPS credentials need an https:// repo URL" >&2; exit 2 ;; esac
+    PW_GIT_TOKEN_KEY=${PW_GIT_TOKEN_KEY:-password}
+    case "$PW_GIT_TOKEN_KEY" in .|..|*/*|*[!A-Za-z0-9._-]*) echo "pipewright: invalid token key" >&2; exit 2 ;; esac
+    export PW_GIT_TOKEN_KEY
     PW_GIT_HOST=${REPO_URL#https://}
     PW_GIT_HOST=${PW_GIT_HOST%%/*}
     PW_GIT_HOST=${PW_GIT_HOST##*@}
@@ -117,7 +120,7 @@ done
 if [ "$protocol" != https ] || [ "$host" != "$PW_GIT_HOST" ]; then exit 0; fi
 if [ -n "$PW_GIT_PATH" ] && [ "$path" != "$PW_GIT_PATH" ]; then exit 0; fi
 if [ -s "$PW_GIT_CREDENTIALS/username" ]; then user=$(head -n1 "$PW_GIT_CREDENTIALS/username"); else user=x-access-token; fi
-printf 'username=%s\npassword=%s\n' "$user" "$(head -n1 "$PW_GIT_CREDENTIALS/password")"
+printf 'username=%s\npassword=%s\n' "$user" "$(head -n1 "$PW_GIT_CREDENTIALS/$PW_GIT_TOKEN_KEY")"
 EOF
     chmod 0700 /tmp/pipewright/credential
     # The first, empty helper drops any helper a config file names; ours is then the only one.
@@ -637,6 +640,29 @@ mod tests {
 
     /// The HTTPS credential helper the clone writes: it answers only `get` for https on the repo
     /// URL's host, so a submodule on another host (or over http) never sees the token.
+    #[test]
+    fn the_https_token_is_read_from_the_named_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().join("pw");
+        let creds = dir.path().join("creds");
+        std::fs::create_dir_all(&creds).unwrap();
+        std::fs::write(creds.join("token"), "t0ken\n").unwrap();
+        let setup = &CLONE[..CLONE.find("if [ \"$DEPTH\" = 0 ]").unwrap()].replace("/tmp/pipewright", tmp.to_str().unwrap());
+        let script = format!("{setup}printf 'protocol=https\\nhost=git.acme.io\\n\\n' | \"$GIT_CONFIG_VALUE_1\" get");
+        let base = [
+            ("EVENT", "push"),
+            ("REPO_URL", "https://git.acme.io/team/app.git"),
+            ("REVISION", "main"),
+            ("DEPTH", "1"),
+            ("PW_GIT_AUTH", "https"),
+            ("PW_GIT_CREDENTIALS", creds.to_str().unwrap()),
+        ];
+        let out = sh(&script, dir.path(), &[&base[..], &[("PW_GIT_TOKEN_KEY", "token")]].concat());
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "username=x-access-token\npassword=t0ken\n");
+        let out = sh(&script, dir.path(), &[&base[..], &[("PW_GIT_TOKEN_KEY", "../creds/token")]].concat());
+        assert_eq!(out.status.code(), Some(2), "a key that is a path is refused");
+    }
+
     #[test]
     fn the_https_token_goes_only_to_the_repo_host() {
         let dir = tempfile::tempdir().unwrap();

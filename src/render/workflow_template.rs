@@ -71,11 +71,16 @@ fn clone_task(p: &Pipeline) -> Task {
     ];
     let template = match &p.git.auth {
         GitAuth::None => template::CLONE,
-        GitAuth::Https(_) => template::CLONE_HTTPS,
+        GitAuth::Https { .. } => template::CLONE_HTTPS,
         GitAuth::Ssh(_) => template::CLONE_SSH,
     };
-    if let GitAuth::Https(secret) | GitAuth::Ssh(secret) = &p.git.auth {
+    if let GitAuth::Https { name: secret, .. } | GitAuth::Ssh(secret) = &p.git.auth {
         args.push(Parameter::value(param::GIT_SECRET, secret.as_str()));
+    }
+    if let GitAuth::Https { key, .. } = &p.git.auth
+        && key != crate::model::DEFAULT_TOKEN_KEY
+    {
+        args.push(Parameter::value(param::GIT_TOKEN_KEY, key.as_str()));
     }
     task_ref(&p.library, "clone", Family::Git, template, None, args)
 }

@@ -137,12 +137,22 @@ pub struct GitSettings {
     pub ssh: Option<SecretRef>,
 }
 
-/// A Secret in the pipeline's namespace.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+/// A Secret in the pipeline's namespace, as Kubernetes writes a reference: `{name, key}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretRef {
     /// The Secret's name.
-    pub secret_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"git-credentials")]
+    pub name: Option<String>,
+    /// Deprecated: the old spelling of `name`. Still accepted, with a warning, until
+    /// `pipewright.dev/v1beta1`, which will refuse it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_name: Option<String>,
+    /// HTTPS only: the key that holds the token. Default: `password` (a
+    /// `kubernetes.io/basic-auth` Secret). SSH reads `ssh-privatekey` and `known_hosts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// The dependency cache switched on or off, or sized.
@@ -335,13 +345,18 @@ pub struct Notify {
     pub commit_status: Option<CommitStatus>,
 }
 
-/// A key of a Secret in the pipeline's namespace.
+/// A key of a Secret in the pipeline's namespace, as Kubernetes writes it: `{name, key}`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretKey {
     /// The Secret's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(example = &"ci-webhook")]
-    pub secret_name: String,
+    pub name: Option<String>,
+    /// Deprecated: the old spelling of `name`. Still accepted, with a warning, until
+    /// `pipewright.dev/v1beta1`, which will refuse it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_name: Option<String>,
     /// The key inside the Secret.
     #[schemars(example = &"url")]
     pub key: String,

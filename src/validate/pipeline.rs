@@ -192,14 +192,14 @@ fn generic_steps(problems: &mut Problems, path: &Path, given: &Steps) {
 fn git(problems: &mut Problems, path: &Path, repo: &str, g: GitSettings) -> Option<GitCheckout> {
     let https_repo = repo.starts_with("https://");
     let ssh_repo = repo.starts_with("ssh://") || !repo.contains("://");
-    let mut secret = |key: &str, r: &spec::SecretRef, fits: bool, needs: &str| -> Option<Name> {
+    let secret = |problems: &mut Problems, key: &str, r: &spec::SecretRef, fits: bool, needs: &str| -> Option<Name> {
         let at = path.key(key);
-        let ok = problems.check(&at.key("secretName"), rules::dns_subdomain(&r.secret_name));
+        let name = supply_chain::secret_name(problems, &at, r.name.clone(), r.secret_name.clone());
         // An invalid repo (its own problem) fits no credentials: saying so would repeat it.
         if !fits && rules::git_url(repo).is_ok() {
             problems.push(&at, format!("does not fit `spec.repo` {repo:?}: {key} credentials need {needs}"));
         }
-        (ok && fits).then(|| Name::checked(&r.secret_name))
+        name.filter(|_| fits)
     };
     let auth = match (&g.https, &g.ssh) {
         (Some(_), Some(_)) => {
@@ -207,9 +207,18 @@ fn git(problems: &mut Problems, path: &Path, repo: &str, g: GitSettings) -> Opti
             None
         }
         (Some(h), None) => {
-            secret("https", h, https_repo, "an https:// repo URL (a token is never sent over plain http://)").map(GitAuth::Https)
+            let name = secret(problems, "https", h, https_repo, "an https:// repo URL (a token is never sent over plain http://)");
+            let key = h.key.clone().unwrap_or_else(|| model::DEFAULT_TOKEN_KEY.into());
+            let key_ok = problems.check(&path.key("https").key("key"), rules::secret_key(&key));
+            name.filter(|_| key_ok).map(|name| GitAuth::Https { name, key })
         }
-        (None, Some(k)) => secret("ssh", k, ssh_repo, "an ssh://host/path or git@host:path repo URL").map(GitAuth::Ssh),
+        (None, Some(k)) => {
+            if k.key.is_some() {
+                let message = "does not apply to SSH: the Secret's `ssh-privatekey` and `known_hosts` keys are read".to_owned();
+                problems.push(&path.key("ssh").key("key"), message);
+            }
+            secret(problems, "ssh", k, ssh_repo, "an ssh://host/path or git@host:path repo URL").map(GitAuth::Ssh)
+        }
         (None, None) => {
             if ssh_repo && rules::git_url(repo).is_ok() {
                 problems.push_with(

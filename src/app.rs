@@ -113,6 +113,17 @@ fn add_pipeline(args: AddPipelineArgs) -> Result<commands::add::PipelineRequest,
         toolchain: args.toolchain,
         image: args.image,
         no_build_image: args.no_build_image,
+        context_dir: args.context_dir,
+        revision: args.revision,
+        push: args.push,
+        tags: args.tags,
+        pull_requests: args.pull_requests,
+        schedule: args.schedule,
+        git: match (args.git_token_secret, args.git_ssh_secret) {
+            (Some(token), _) => Some(commands::add::GitSecret::Https(token)),
+            (None, Some(key)) => Some(commands::add::GitSecret::Ssh(key)),
+            (None, None) => None,
+        },
     })
 }
 

@@ -495,3 +495,93 @@ fn install_copies_the_running_binary() {
     assert_eq!(version.code, 0);
     assert!(version.stdout.starts_with("pipewright "), "{}", version.stdout);
 }
+
+/// `add pipeline` writes what its flags say: context dir, revision, push branches, tags, pull
+/// requests, schedule and the clone's Secret, as the spec's own fields, and the tree renders.
+#[test]
+fn add_pipeline_flags_write_the_spec() {
+    let repo = initialized();
+    let dir = repo.path();
+    let args = [
+        "add",
+        "pipeline",
+        "api",
+        "--namespace",
+        "team",
+        "--repo",
+        "https://gitlab.acme.io/team/api.git",
+        "--toolchain",
+        "go",
+        "--image",
+        "registry.acme.io/team/api",
+        "--context-dir",
+        "services/api",
+        "--revision",
+        "develop",
+        "--push",
+        "main",
+        "--push",
+        "release/*",
+        "--tags",
+        "--pull-requests",
+        "--schedule",
+        "0 3 * * *",
+        "--git-token-secret",
+        "gitlab-token.token",
+    ];
+    ok(pipewright(&args, dir));
+    let text = std::fs::read_to_string(dir.join("argo/workflows/pipelines/api.yaml")).unwrap();
+    let spec: serde_json::Value = serde_yaml::from_str::<serde_json::Value>(&text).unwrap()["spec"].clone();
+    assert_eq!(
+        spec,
+        serde_json::json!({
+            "repo": "https://gitlab.acme.io/team/api.git", "toolchain": "go", "image": "registry.acme.io/team/api",
+            "contextDir": "services/api", "revision": "develop",
+            "git": {"https": {"name": "gitlab-token", "key": "token"}},
+            "triggers": {"push": {"branches": ["main", "release/*"]}, "tags": true, "pullRequests": true, "schedule": "0 3 * * *"}
+        })
+    );
+    ok(pipewright(&["render"], dir));
+    let ssh = [
+        "add",
+        "pipeline",
+        "web",
+        "--namespace",
+        "team",
+        "--repo",
+        "git@github.com:acme/web.git",
+        "--toolchain",
+        "node",
+        "--no-build-image",
+        "--git-ssh-secret",
+        "web-deploy-key",
+    ];
+    ok(pipewright(&ssh, dir));
+    let text = std::fs::read_to_string(dir.join("argo/workflows/pipelines/web.yaml")).unwrap();
+    let spec: serde_json::Value = serde_yaml::from_str::<serde_json::Value>(&text).unwrap()["spec"].clone();
+    assert_eq!(spec["git"], serde_json::json!({"ssh": {"name": "web-deploy-key"}}));
+    let both = pipewright(
+        &[
+            "add",
+            "pipeline",
+            "x",
+            "--repo",
+            "https://a.io/x.git",
+            "--toolchain",
+            "go",
+            "--no-build-image",
+            "--git-token-secret",
+            "a",
+            "--git-ssh-secret",
+            "b",
+        ],
+        dir,
+    );
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    let bad = pipewright(
+        &["add", "pipeline", "y", "--repo", "https://a.io/y.git", "--toolchain", "go", "--no-build-image", "--schedule", "61 * * * *"],
+        dir,
+    );
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("spec.triggers.schedule: \"61 * * * *\": minute field"), "{}", bad.stderr);
+}

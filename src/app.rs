@@ -1,13 +1,17 @@
 //! Dispatch: parses the command line, runs one command, and picks the exit code.
 
 use crate::cli::{
-    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExecutorArg, KindArg, RenderArgs, RunArgs, RunOutputArg,
+    AccessArg, AddCommand, AddPipelineArgs, AddTeamArgs, Cli, Command, EventsArg, ExecutorArg, ExplainArgs, ExplainOutputArg, GraphArgs,
+    GraphFormatArg, KindArg, LintArgs, LintOutputArg, RenderArgs, RunArgs, RunOutputArg,
 };
 use crate::commands::{self, Failure, Outcome, exit};
 use crate::gitops;
 use crate::spec::Kind;
 use clap::{CommandFactory, Parser};
 use std::path::{Path, PathBuf};
+
+/// Where `render` finds the Team pages when `--docs` is not given: beside the tree's directory.
+pub const DEFAULT_DOCS: &str = "docs/pipelines";
 
 /// What bare `pipewright` says before it waits on a terminal, where a user who typed it
 /// expected help rather than silence; nothing when stdin is piped (the KRM function's case) or
@@ -52,7 +56,17 @@ pub fn run() -> i32 {
         Some(Command::Run(args)) => {
             finish(run_request(args).and_then(|r| commands::run::run(r, Box::new(std::io::stdout()), Box::new(std::io::stderr()))))
         }
+        Some(Command::Graph(args)) => {
+            finish(graph_request(args).and_then(|r| commands::graph::run(&r, &mut stdout.lock(), &mut stderr.lock())))
+        }
+        Some(Command::Explain(args)) => {
+            finish(explain_request(args).and_then(|r| commands::explain::run(&r, &mut stdout.lock(), &mut stderr.lock())))
+        }
         Some(Command::Install { dir }) => finish(commands::install::run(&dir, &mut stdout.lock())),
+        Some(Command::Lint(args)) => match lint_request(args) {
+            Ok(r) => commands::lint::run(&r, &mut stdin.lock(), &mut stdout.lock(), &mut stderr.lock()),
+            Err(failure) => finish(Err(failure)),
+        },
     }
 }
 
@@ -60,20 +74,30 @@ pub fn run() -> i32 {
 /// and the auth-secret flags `--events webhook`.
 fn check_usage(cli: Cli) -> Result<Cli, clap::Error> {
     if let Some(Command::Add(AddCommand::Team(args))) = &cli.command {
-        let github_flags = args.webhook_secret_name.is_some() || args.webhook_secret_key.is_some() || !args.repositories.is_empty();
+        use clap::error::ErrorKind;
+        let senders = !args.repositories.is_empty() || !args.organizations.is_empty();
+        let github_flags = args.webhook_secret_name.is_some() || args.webhook_secret_key.is_some() || senders;
         let webhook_flags = args.auth_secret_name.is_some() || args.auth_secret_key.is_some();
         let misplaced = if github_flags && args.events != Some(EventsArg::Github) {
-            Some("--webhook-secret-name, --webhook-secret-key and --repository go with `--events github` only")
+            Some((
+                ErrorKind::ArgumentConflict,
+                "--webhook-secret-name, --webhook-secret-key, --repository and --organization go with `--events github` only",
+            ))
         } else if webhook_flags && args.events != Some(EventsArg::Webhook) {
-            Some("--auth-secret-name and --auth-secret-key go with `--events webhook` only")
+            Some((ErrorKind::ArgumentConflict, "--auth-secret-name and --auth-secret-key go with `--events webhook` only"))
+        } else if args.events == Some(EventsArg::Github) && !senders {
+            Some((
+                ErrorKind::MissingRequiredArgument,
+                "`--events github` needs --repository OWNER/NAME (repository webhooks) or --organization ORG (organization webhooks), repeatable",
+            ))
         } else {
             None
         };
-        if let Some(message) = misplaced {
+        if let Some((kind, message)) = misplaced {
             let mut command = Cli::command();
             command.build();
             let team = command.find_subcommand_mut("add").and_then(|add| add.find_subcommand_mut("team"));
-            return Err(team.expect("`add team` is a subcommand").error(clap::error::ErrorKind::ArgumentConflict, message));
+            return Err(team.expect("`add team` is a subcommand").error(kind, message));
         }
     }
     Ok(cli)
@@ -144,6 +168,7 @@ fn add_team(args: AddTeamArgs) -> Result<commands::add::TeamRequest, Failure> {
                 secret_name: args.webhook_secret_name.unwrap_or_default(),
                 secret_key: args.webhook_secret_key.unwrap_or_default(),
                 repositories: args.repositories,
+                organizations: args.organizations,
             },
             EventsArg::Webhook => TeamEventsRequest::Webhook {
                 // clap requires both or neither.
@@ -159,8 +184,44 @@ fn render_request(args: RenderArgs) -> Result<commands::render::Request, Failure
         None => repo_root(None, "name the tree to render: `pipewright render DIR`")?.join(gitops::ARGO_DIR),
     };
     let dir = std::fs::canonicalize(&dir).map_err(|e| Failure::one(format!("{}: {e}", dir.display())))?;
-    let out = args.out.unwrap_or_else(|| dir.parent().unwrap_or(Path::new(".")).join("rendered"));
-    Ok(commands::render::Request { dir, out, check: args.check })
+    let beside = dir.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let out = args.out.unwrap_or_else(|| beside.join("rendered"));
+    // Pages written by `render --docs` into the default place are kept current without the flag.
+    let docs = args.docs.or_else(|| {
+        let default = beside.join(DEFAULT_DOCS);
+        let ours =
+            std::fs::read_to_string(default.join(crate::explain::pages::INDEX)).is_ok_and(|t| t.starts_with(crate::explain::pages::HEADER));
+        ours.then_some(default)
+    });
+    Ok(commands::render::Request { dir, out, check: args.check, docs })
+}
+
+fn current_dir() -> Result<PathBuf, Failure> {
+    std::env::current_dir().map_err(|e| Failure::one(format!("cannot read the current directory: {e}")))
+}
+
+fn graph_request(args: GraphArgs) -> Result<commands::graph::Request, Failure> {
+    Ok(commands::graph::Request {
+        pipeline: args.pipeline,
+        cwd: current_dir()?,
+        format: match args.format {
+            GraphFormatArg::Mermaid => crate::graph::Format::Mermaid,
+            GraphFormatArg::Dot => crate::graph::Format::Dot,
+            GraphFormatArg::Svg => crate::graph::Format::Svg,
+        },
+        out: args.out,
+    })
+}
+
+fn explain_request(args: ExplainArgs) -> Result<commands::explain::Request, Failure> {
+    Ok(commands::explain::Request {
+        pipeline: args.pipeline,
+        cwd: current_dir()?,
+        output: match args.output {
+            ExplainOutputArg::Markdown => commands::explain::Output::Markdown,
+            ExplainOutputArg::Json => commands::explain::Output::Json,
+        },
+    })
 }
 
 /// The run's options from its flags; `PIPEWRIGHT_RUN_TIME_SCALE` shrinks every duration Argo
@@ -208,6 +269,33 @@ fn run_request(args: RunArgs) -> Result<commands::run::Request, Failure> {
     })
 }
 
+fn lint_request(args: LintArgs) -> Result<commands::lint::Request, Failure> {
+    use crate::lint::output::Format;
+    let format = match args.output {
+        LintOutputArg::Text => Some(Format::Text),
+        LintOutputArg::Json => Some(Format::Json),
+        LintOutputArg::Sarif => Some(Format::Sarif),
+        LintOutputArg::Github => Some(Format::Github),
+        LintOutputArg::Krm => None,
+    };
+    let source = match (format, args.paths.is_empty()) {
+        (None, _) if args.paths.iter().any(|p| p.as_os_str() != "-") => {
+            return Err(Failure {
+                code: exit::USAGE,
+                lines: vec!["error: `--output krm` reads a ResourceList on stdin: give no PATH (or `-`)".into()],
+            });
+        }
+        (None, _) => commands::lint::Source::ResourceList,
+        (Some(_), false) => commands::lint::Source::Paths(args.paths),
+        (Some(_), true) => commands::lint::Source::Tree(
+            repo_root(None, "name what to lint: `pipewright lint PATH...`")
+                .map_err(|f| Failure { code: exit::USAGE, ..f })?
+                .join(gitops::ARGO_DIR),
+        ),
+    };
+    Ok(commands::lint::Request { source, format, warnings_as_errors: args.warnings_as_errors })
+}
+
 #[cfg(test)]
 mod tests {
     use super::stdin_hint;
@@ -218,4 +306,5 @@ mod tests {
         assert_eq!(stdin_hint(true, false), None);
         assert_eq!(stdin_hint(false, true), None);
     }
+
 }

@@ -51,6 +51,12 @@ pub enum Command {
     Render(RenderArgs),
     /// Run one Pipeline's DAG on this machine, from the same objects Argo gets (no cluster needed).
     Run(RunArgs),
+    /// Lint Argo manifests offline: Argo's own checks, and the faults Argo only finds at run time.
+    Lint(LintArgs),
+    /// Draw a Pipeline's DAG, from its rendered WorkflowTemplate, as mermaid, dot or SVG.
+    Graph(GraphArgs),
+    /// Say in plain words what a Pipeline becomes: steps, images, triggers, secrets, access, objects.
+    Explain(ExplainArgs),
     /// Copy this pipewright binary into DIR (for init containers).
     Install {
         /// The directory to copy the binary into (created when absent).
@@ -139,9 +145,12 @@ pub struct AddTeamArgs {
     /// With --events github: the key of the webhook secret in that Secret.
     #[arg(long, value_name = "KEY", required_if_eq("events", "github"))]
     pub webhook_secret_key: Option<String>,
-    /// With --events github: a repository (owner/name) whose webhooks arrive here (repeat for several).
-    #[arg(long = "repository", value_name = "OWNER/NAME", required_if_eq("events", "github"))]
+    /// With --events github: a repository (owner/name) whose webhooks arrive here (repeat for several); or give --organization.
+    #[arg(long = "repository", value_name = "OWNER/NAME")]
     pub repositories: Vec<String>,
+    /// With --events github: an organization whose organization webhooks arrive here (repeat for several); or give --repository.
+    #[arg(long = "organization", value_name = "ORG", conflicts_with = "repositories")]
+    pub organizations: Vec<String>,
     /// With --events webhook: the Secret holding the token every delivery must send as `Authorization: Bearer <token>` (strongly recommended).
     #[arg(long, value_name = "SECRET", requires = "auth_secret_key")]
     pub auth_secret_name: Option<String>,
@@ -179,9 +188,55 @@ pub struct RenderArgs {
     /// The rendered tree's directory (default: `rendered`, beside DIR).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Write nothing; print a unified diff and exit 1 when OUT differs from a fresh render.
+    /// Write nothing; print a unified diff and exit 1 when OUT (or the docs pages) differ from a fresh render.
     #[arg(long)]
     pub check: bool,
+    /// Also write (or with --check, check) one markdown page per Team, with each pipeline's graph and explanation, plus an index, into DIR (default when it exists: docs/pipelines beside the tree's directory).
+    #[arg(long, value_name = "DIR")]
+    pub docs: Option<PathBuf>,
+}
+
+/// `graph` as typed.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// A YAML file holding the Pipeline (with its Platform and Team, if any), or the Pipeline's name (NAME or NAMESPACE/NAME) in the GitOps tree around the current directory.
+    pub pipeline: String,
+    /// The output format.
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormatArg,
+    /// Write to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `--format` values of `graph`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GraphFormatArg {
+    /// A mermaid flowchart: paste it into GitHub or GitLab markdown in a ```mermaid block.
+    Mermaid,
+    /// Graphviz dot.
+    Dot,
+    /// A finished SVG picture, laid out by pipewright.
+    Svg,
+}
+
+/// `explain` as typed.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A YAML file holding the Pipeline (with its Platform and Team, if any), or the Pipeline's name (NAME or NAMESPACE/NAME) in the GitOps tree around the current directory.
+    pub pipeline: String,
+    /// The output form.
+    #[arg(long, value_enum, default_value = "markdown")]
+    pub output: ExplainOutputArg,
+}
+
+/// `--output` values of `explain`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExplainOutputArg {
+    /// A markdown page.
+    Markdown,
+    /// The same facts as JSON.
+    Json,
 }
 
 /// `run` as typed.
@@ -228,6 +283,38 @@ pub struct RunArgs {
 }
 
 /// `run --executor` values.
+/// `lint` as typed.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes:\n  0  no errors (warnings only, unless --warnings-as-errors)\n  1  errors found\n  2  unreadable input or usage error"
+)]
+pub struct LintArgs {
+    /// Files, directories (every *.yaml and *.yml below) or `-` for stdin (a YAML stream or a ResourceList); none lints the GitOps tree's rendered output.
+    pub paths: Vec<PathBuf>,
+    /// The output format; `krm` reads a ResourceList on stdin and writes it back with the findings as results (a KRM validator).
+    #[arg(long, short = 'o', value_enum, default_value = "text")]
+    pub output: LintOutputArg,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub warnings_as_errors: bool,
+}
+
+/// `lint --output` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintOutputArg {
+    /// `file:line:col: severity rule: message (kind/namespace/name at path)`.
+    Text,
+    /// `{"findings": [...], "errors": N, "warnings": N}`.
+    Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+    /// A KRM validator: ResourceList in, the same items and the findings as results out.
+    Krm,
+}
+
+/// A kind on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExecutorArg {
     /// This machine's tools, in a sandbox.

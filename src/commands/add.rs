@@ -136,8 +136,10 @@ pub enum TeamEventsRequest {
         secret_name: String,
         /// `webhookSecret.key`.
         secret_key: String,
-        /// `repositories`.
+        /// `repositories` (repository webhooks), when given.
         repositories: Vec<String>,
+        /// `organizations` (organization webhooks), when given.
+        organizations: Vec<String>,
     },
     /// `spec.events.webhook`, with `authSecret` (name, key) when given.
     Webhook {
@@ -167,8 +169,13 @@ impl TeamRequest {
                 };
                 spec.insert("events".into(), json!({ "webhook": webhook }));
             }
-            Some(TeamEventsRequest::Github { secret_name, secret_key, repositories }) => {
-                let github = json!({"webhookSecret": {"name": secret_name, "key": secret_key}, "repositories": repositories});
+            Some(TeamEventsRequest::Github { secret_name, secret_key, repositories, organizations }) => {
+                let mut github = json!({"webhookSecret": {"name": secret_name, "key": secret_key}});
+                if !organizations.is_empty() {
+                    github["organizations"] = json!(organizations);
+                } else {
+                    github["repositories"] = json!(repositories);
+                }
                 spec.insert("events".into(), json!({ "github": github }));
             }
         }

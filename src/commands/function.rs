@@ -18,6 +18,11 @@ pub fn run(input: &mut dyn Read, output: &mut dyn Write, errors: &mut dyn Write)
         Err(e) => Err(krm::ReadError::NotResourceList { path: ".".to_owned(), message: format!("cannot read the input: {e}") }),
     };
     drop(bytes);
+    // A functionConfig of `kind: Lint` asks for validation instead (kustomize `validators:`, kpt).
+    let parsed = match parsed {
+        Ok(list) if super::lint::wants_validation(&list) => return super::lint::validate(list, output, errors, false),
+        other => other,
+    };
     let outcome = match parsed {
         Ok(list) => function::process(list),
         Err(e) => input_error(&e),

@@ -2,9 +2,12 @@
 //! except through the results it hands back.
 
 pub mod add;
+pub mod explain;
 pub mod function;
+pub mod graph;
 pub mod init;
 pub mod install;
+pub mod lint;
 pub mod render;
 pub mod run;
 pub mod schema;
@@ -50,4 +53,22 @@ pub mod exit {
     pub const INPUT: i32 = 1;
     /// Usage errors (bad flags or arguments).
     pub const USAGE: i32 = 2;
+}
+
+/// Writes a command's document to `file` (all at once, through a sibling temporary file) or,
+/// when none is given, to stdout, where a closed pipe is not an error.
+fn write_output(text: &str, file: Option<&std::path::Path>, out: &mut dyn std::io::Write) -> Outcome {
+    match file {
+        Some(path) => crate::gitops::files::write_atomic(path, text.as_bytes(), None)
+            .map_err(|e| Failure::one(format!("cannot write {}: {e}", crate::gitops::display(path)))),
+        None => match out.write_all(text.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::one(format!("cannot write the output: {e}"))),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// Why `bundle::select` found no Pipeline, as a failure: its lines may already carry their severity.
+fn selection_failure(problems: crate::bundle::Problems) -> Failure {
+    Failure::input(problems.0.into_iter().map(|p| p.strip_prefix("error: ").map(str::to_owned).unwrap_or(p)))
 }

@@ -47,7 +47,27 @@ pub(super) fn passthrough(mode: Mode, input: Vec<Object>) -> (Vec<Object>, Vec<O
     }
     sort(&mut out);
     sort(&mut earlier);
+    earlier.sort_by_cached_key(generated_key);
     (out, earlier)
+}
+
+/// The canonical order of generated objects, fresh or made by an earlier run: by the spec
+/// they came from (kind, namespace, name, as `pipewright.dev/generated-from` says), then by
+/// group, kind, namespace and name. It is read off the object alone, so a run over its own
+/// output (kustomize keeps generated objects) gives the order the first run gave.
+pub(super) type GeneratedKey = ((String, String, String), Identity);
+
+/// The key of [`GeneratedKey`]'s order.
+pub(super) fn generated_key(object: &Object) -> GeneratedKey {
+    let from = object.annotation(GENERATED_FROM).unwrap_or("");
+    let mut parts = from.splitn(3, '/');
+    let (kind, first, second) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next());
+    // `Kind/namespace/name`, or `Kind/name` for a cluster-scoped spec (no namespace sorts first).
+    let (namespace, name) = match second {
+        Some(name) => (first, name),
+        None => ("", first),
+    };
+    ((kind.to_owned(), namespace.to_owned(), name.to_owned()), identity(object))
 }
 
 /// An object's identity in a build: what kustomize refuses to see twice.

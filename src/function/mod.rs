@@ -47,12 +47,24 @@ impl Outcome {
     }
 
     /// Every output item in its canonical order: the items that pass through (sorted by group,
-    /// kind, namespace, name and path), then each spec's generated objects, specs in the order
-    /// of kind, namespace and name, each spec's objects in the fixed order its renderer gives,
-    /// then the earlier-generated objects that this run did not generate again, sorted.
+    /// kind, namespace, name and path), then the generated objects, this run's merged with the
+    /// earlier-generated ones it did not generate again, in the order of the spec they came from
+    /// (kind, namespace, name), then of group, kind, namespace and name (see
+    /// [`assemble::generated_key`]): the order a run over this output gives again.
     pub fn items(&self) -> impl Iterator<Item = Object> + '_ {
-        let fresh = self.specs.iter().flat_map(|spec| render::render(spec).into_iter().map(|o| assemble::place(self.mode, o)));
-        let generated = Generated { fresh, earlier: self.earlier.iter(), emitted: BTreeSet::new() };
+        let fresh = self.specs.iter().flat_map(|spec| {
+            let mut objects = render::render(spec);
+            objects.sort_by_cached_key(assemble::generated_key);
+            objects.into_iter().map(|o| assemble::place(self.mode, o))
+        });
+        // Only when earlier objects are there to match: the identities this run generates.
+        let regenerated: BTreeSet<assemble::Identity> = if self.earlier.is_empty() {
+            BTreeSet::new()
+        } else {
+            self.specs.iter().flat_map(render::render).map(|o| assemble::identity(&o)).collect()
+        };
+        let earlier = self.earlier.iter().filter(move |o| !regenerated.contains(&assemble::identity(o))).peekable();
+        let generated = Generated { fresh: fresh.peekable(), earlier };
         self.passthrough.iter().cloned().chain(generated)
     }
 
@@ -62,25 +74,22 @@ impl Outcome {
     }
 }
 
-/// This run's generated objects, then the earlier-generated ones it did not generate again.
-struct Generated<'a, I> {
-    fresh: I,
-    earlier: std::slice::Iter<'a, Object>,
-    /// The identities generated so far; only kept while there are earlier objects to match.
-    emitted: BTreeSet<assemble::Identity>,
+/// This run's generated objects merged with the earlier-generated ones it did not generate
+/// again, both already in the order of [`assemble::generated_key`].
+struct Generated<'a, F: Iterator<Item = Object>, E: Iterator<Item = &'a Object>> {
+    fresh: std::iter::Peekable<F>,
+    earlier: std::iter::Peekable<E>,
 }
 
-impl<I: Iterator<Item = Object>> Iterator for Generated<'_, I> {
+impl<'a, F: Iterator<Item = Object>, E: Iterator<Item = &'a Object>> Iterator for Generated<'a, F, E> {
     type Item = Object;
     fn next(&mut self) -> Option<Object> {
-        if let Some(object) = self.fresh.next() {
-            if self.earlier.len() > 0 {
-                self.emitted.insert(assemble::identity(&object));
-            }
-            return Some(object);
-        }
-        let emitted = &self.emitted;
-        self.earlier.find(|o| !emitted.contains(&assemble::identity(o))).cloned()
+        let earlier_first = match (self.fresh.peek(), self.earlier.peek()) {
+            (Some(fresh), Some(earlier)) => assemble::generated_key(earlier) < assemble::generated_key(fresh),
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if earlier_first { self.earlier.next().cloned() } else { self.fresh.next() }
     }
 }
 

@@ -89,13 +89,19 @@ pub fn diff(committed: &Files, fresh: &Files, label: &str) -> String {
 /// Replaces `dir` with exactly `files`: writes a sibling temporary tree, then swaps it in, so a
 /// failure leaves the old tree as it was. Refuses a non-empty directory that `render` did not write.
 pub fn write(dir: &Path, files: &Files) -> Result<(), String> {
+    write_marked(dir, files, "kustomization.yaml", HEADER, "--out")
+}
+
+/// [`write`] for any tree `render` owns: `marker` is the file whose first line is `header` in
+/// a tree `render` wrote; `flag` is the option that chooses the directory.
+pub fn write_marked(dir: &Path, files: &Files, marker: &str, header: &str, flag: &str) -> Result<(), String> {
     let shown = display(dir);
     if dir.exists() {
-        let ours = std::fs::read_to_string(dir.join("kustomization.yaml")).is_ok_and(|t| t.starts_with(HEADER));
+        let ours = std::fs::read_to_string(dir.join(marker)).is_ok_and(|t| t.starts_with(header));
         let empty = std::fs::read_dir(dir).map(|mut d| d.next().is_none()).unwrap_or(false);
         if !ours && !empty {
             return Err(format!(
-                "{shown} exists and was not written by `pipewright render` (its kustomization.yaml lacks the header): choose another --out, or empty it first"
+                "{shown} exists and was not written by `pipewright render` (its {marker} lacks the header): choose another {flag}, or empty it first"
             ));
         }
     }

@@ -3,11 +3,13 @@
 
 mod decode;
 mod object;
+mod positions;
 mod read;
 mod results;
 mod write;
 
 pub use object::{Object, ObjectRef};
+pub use positions::{DocumentSpan, Position, Positions, document_spans};
 pub use read::{Limits, ReadError, parse_objects, parse_resource_list, parse_value};
 pub use results::{FieldRef, FileRef, ResultItem, Severity};
 pub use write::{ListWriter, to_yaml, write_resource_list, write_resource_list_to};

@@ -8,11 +8,11 @@ mod values;
 
 pub use crate::spec::{AccessMode, Severity, Toolchain};
 pub use supply_chain::{CommitStatusTarget, Forge, Notify, Signing, Sonar, SupplyChain};
-pub use team::{Access, Events, Team};
+pub use team::{Access, Events, GithubSenders, Team};
 pub use triggers::Triggers;
 pub use values::{
     BranchPattern, Command, ContextDir, CronSchedule, GitRef, GitUrl, GroupName, HttpUrl, ImageRef, ImageRepo, LibraryVersion, Name,
-    RepoPath, SecretKeyRef, StorageSize,
+    OrgName, RepoPath, SecretKeyRef, StorageSize,
 };
 
 /// The library version a Platform emits and a Pipeline calls when they name none.

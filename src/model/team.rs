@@ -1,6 +1,6 @@
 //! The valid `Team`: who belongs to it, what it may do, and where its namespace's webhooks arrive.
 
-use super::{GroupName, Name, Origin, RepoPath, SecretKeyRef};
+use super::{GroupName, Name, OrgName, Origin, RepoPath, SecretKeyRef};
 pub use crate::spec::Access;
 
 /// A valid Team.
@@ -25,6 +25,15 @@ impl Team {
     }
 }
 
+/// Whose GitHub webhooks a namespace receives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GithubSenders {
+    /// Repository webhooks: `owner/name` of each repository.
+    Repositories(Vec<RepoPath>),
+    /// Organization webhooks: each organization's login.
+    Organizations(Vec<OrgName>),
+}
+
 /// The git provider whose webhooks the namespace receives.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Events {
@@ -32,8 +41,8 @@ pub enum Events {
     Github {
         /// The webhook secret.
         webhook_secret: SecretKeyRef,
-        /// `owner/name` of each repository.
-        repositories: Vec<RepoPath>,
+        /// Whose webhooks arrive: repositories or organizations.
+        senders: GithubSenders,
     },
     /// GitLab.
     Gitlab {

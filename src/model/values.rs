@@ -48,6 +48,8 @@ newtype! {
     GroupName,
     /// A repository's path on its git host (`owner/name`, subgroups allowed).
     RepoPath,
+    /// A GitHub organization's login: letters, digits and single inner hyphens.
+    OrgName,
     /// A branch name, where `*` matches within one path segment.
     BranchPattern,
     /// A cron schedule that Argo's parser accepts.

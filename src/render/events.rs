@@ -7,7 +7,7 @@ use super::contract::events::{ENDPOINT, EVENT_BUS, EVENT_NAME, EVENT_SOURCE, POR
 use super::meta;
 use crate::argo::{self, events as ae};
 use crate::krm::Object;
-use crate::model::{Events, RepoPath, SecretKeyRef, Team};
+use crate::model::{Events, GithubSenders, OrgName, RepoPath, SecretKeyRef, Team};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -50,6 +50,14 @@ fn github_repositories(paths: &[RepoPath]) -> Value {
         .collect()
 }
 
+/// GitHub's `organizations`: the logins, sorted, each once.
+fn github_organizations(orgs: &[OrgName]) -> Value {
+    let mut logins: Vec<&str> = orgs.iter().map(OrgName::as_str).collect();
+    logins.sort_unstable();
+    logins.dedup();
+    json!(logins)
+}
+
 fn event_source_spec(events: &Events) -> ae::EventSourceSpec {
     let one = |v: Value| Some(BTreeMap::from([(EVENT_NAME.to_owned(), v)]));
     let mut spec = ae::EventSourceSpec {
@@ -57,14 +65,19 @@ fn event_source_spec(events: &Events) -> ae::EventSourceSpec {
         ..Default::default()
     };
     match events {
-        Events::Github { webhook_secret, repositories } => {
-            spec.github = one(json!({
-                "repositories": github_repositories(repositories),
-                "webhook": webhook(None, None),
-                "events": ["push", "pull_request"],
-                "webhookSecret": secret(webhook_secret),
-                "contentType": "json",
-            }));
+        Events::Github { webhook_secret, senders } => {
+            let (key, whose) = match senders {
+                GithubSenders::Repositories(paths) => ("repositories", github_repositories(paths)),
+                GithubSenders::Organizations(orgs) => ("organizations", github_organizations(orgs)),
+            };
+            let mut github = serde_json::Map::from_iter([(key.to_owned(), whose)]);
+            github.extend([
+                ("webhook".to_owned(), webhook(None, None)),
+                ("events".to_owned(), json!(["push", "pull_request"])),
+                ("webhookSecret".to_owned(), secret(webhook_secret)),
+                ("contentType".to_owned(), json!("json")),
+            ]);
+            spec.github = one(Value::Object(github));
         }
         Events::Gitlab { base_url, url, access_token, webhook_secret, projects } => {
             spec.gitlab = one(json!({

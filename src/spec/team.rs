@@ -88,15 +88,23 @@ pub struct TeamEvents {
     pub webhook: Option<WebhookEvents>,
 }
 
-/// GitHub webhook settings.
+/// GitHub webhook settings: repository webhooks (`repositories`) or organization webhooks
+/// (`organizations`), exactly one of the two, as Argo Events' GitHub EventSource takes them.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct GithubEvents {
     /// The Secret key holding the webhook secret that GitHub signs deliveries with.
     pub webhook_secret: SecretNameKey,
-    /// The repositories (`owner/name`) whose webhooks point here.
+    /// The repositories (`owner/name`) whose webhooks point here. Give this or `organizations`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(example = vec!["acme/payments-api"])]
-    pub repositories: Vec<String>,
+    pub repositories: Option<Vec<String>>,
+    /// The organizations whose organization webhooks point here (every repository of theirs
+    /// sends its events; each pipeline's Sensor still fires for its own repository only).
+    /// Give this or `repositories`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = vec!["acme"])]
+    pub organizations: Option<Vec<String>>,
 }
 
 /// GitLab webhook settings.

@@ -21,6 +21,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+pub use cron::schedule as cron_schedule;
 pub use pipeline::DEFAULT_NAMESPACE;
 pub use suggest::nearest;
 

@@ -4,7 +4,7 @@
 
 use super::rules;
 use crate::krm::{FieldRef, ObjectRef, ResultItem, Severity};
-use crate::model::{Events, Forge, Origin, Pipeline, RepoPath, Spec, Team};
+use crate::model::{Events, Forge, GithubSenders, Origin, Pipeline, RepoPath, Spec, Team};
 
 /// Why a Team cannot join the specs `seen` so far: its namespace already has one (which owns
 /// the namespace's SSO access and its EventSource).
@@ -63,7 +63,19 @@ pub(super) fn check(specs: &[Spec]) -> Vec<ResultItem> {
                     forge_name(provider.unwrap())
                 ),
             )),
-            Some(Events::Github { repositories, .. }) if !listed(repositories) => out.push(warn(
+            Some(Events::Github { senders: GithubSenders::Organizations(orgs), .. })
+                if !repo.is_empty()
+                    && !orgs.iter().any(|o| repo.split_once('/').is_some_and(|(owner, _)| owner.eq_ignore_ascii_case(o.as_str()))) =>
+            {
+                out.push(warn(
+                    "spec.repo",
+                    format!(
+                        "reacts to git events of {repo}, whose owner {} does not list in `spec.events.github.organizations`: GitHub sends it none",
+                        team.origin
+                    ),
+                ))
+            }
+            Some(Events::Github { senders: GithubSenders::Repositories(repositories), .. }) if !listed(repositories) => out.push(warn(
                 "spec.repo",
                 format!(
                     "reacts to git events of {repo}, which {} does not list in `spec.events.github.repositories`: GitHub sends it none",

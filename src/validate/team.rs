@@ -3,7 +3,7 @@
 
 use super::{Path, Problems, name, non_empty_list, rules};
 use crate::krm::Severity;
-use crate::model::{self, Access, Events, GroupName, Name, Origin, RepoPath, SecretKeyRef};
+use crate::model::{self, Access, Events, GithubSenders, GroupName, Name, OrgName, Origin, RepoPath, SecretKeyRef};
 use crate::spec::{self, SecretNameKey};
 
 /// The characters a group name may hold: none of them can end a quoted string or start an
@@ -46,6 +46,22 @@ pub fn repo_path(s: &str, nested: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// A GitHub organization's login: letters, digits and single hyphens, neither first nor last,
+/// at most 39 characters (GitHub's own rule).
+pub fn org_name(s: &str) -> Result<(), String> {
+    let valid = "use the organization's login as in `https://github.com/<login>`, such as `acme` (letters, digits and single inner hyphens, at most 39 characters)";
+    let ok = !s.is_empty()
+        && s.len() <= 39
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--");
+    if !ok {
+        return Err(format!("{s:?} is not a GitHub organization: {valid}"));
+    }
+    Ok(())
+}
+
 fn https_url(s: &str) -> Result<(), String> {
     let valid = "use an https:// URL such as `https://gitlab.com`";
     let Some(rest) = s.strip_prefix("https://") else { return Err(format!("{s:?} is not an https URL: {valid}")) };
@@ -79,8 +95,8 @@ fn events(problems: &mut Problems, path: &Path, e: spec::TeamEvents) -> Option<E
     if let Some(g) = e.github {
         let p = path.key("github");
         let secret = secret_ref(problems, &p.key("webhookSecret"), g.webhook_secret);
-        let repositories = paths(problems, &p.key("repositories"), g.repositories, false);
-        return Some(Events::Github { webhook_secret: secret?, repositories: repositories? });
+        let senders = github_senders(problems, &p, g.repositories, g.organizations);
+        return Some(Events::Github { webhook_secret: secret?, senders: senders? });
     }
     if let Some(g) = e.gitlab {
         let p = path.key("gitlab");
@@ -107,6 +123,33 @@ fn events(problems: &mut Problems, path: &Path, e: spec::TeamEvents) -> Option<E
         None => {
             problems.push_with(Severity::Warning, &p, UNAUTHENTICATED.into());
             Some(Events::Webhook { auth_secret: None })
+        }
+    }
+}
+
+/// Repository webhooks or organization webhooks: exactly one of the two lists, as Argo Events
+/// takes them.
+fn github_senders(
+    problems: &mut Problems,
+    path: &Path,
+    repositories: Option<Vec<String>>,
+    organizations: Option<Vec<String>>,
+) -> Option<GithubSenders> {
+    const ONE: &str = "give exactly one of `repositories` (repository webhooks, such as [\"acme/payments-api\"]) or \
+                       `organizations` (organization webhooks, such as [\"acme\"])";
+    match (repositories, organizations) {
+        (Some(r), None) => paths(problems, &path.key("repositories"), r, false).map(GithubSenders::Repositories),
+        (None, Some(o)) => {
+            let empty = "organization whose webhooks arrive here, such as `acme`";
+            non_empty_list(problems, &path.key("organizations"), o, empty, org_name, OrgName::checked).map(GithubSenders::Organizations)
+        }
+        (None, None) => {
+            problems.push(path, format!("sets neither `repositories` nor `organizations`: {ONE}"));
+            None
+        }
+        (Some(_), Some(_)) => {
+            problems.push(path, format!("sets both `repositories` and `organizations`: {ONE}"));
+            None
         }
     }
 }
@@ -168,6 +211,16 @@ mod tests {
             "",
         ] {
             assert!(group_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn organization_names() {
+        for ok in ["acme", "Acme-Corp", "a1", &"a".repeat(39)] {
+            assert!(org_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "-acme", "acme-", "ac--me", "acme/api", "ac me", "{{x}}", &"a".repeat(40)] {
+            assert!(org_name(bad).is_err(), "{bad:?}");
         }
     }
 

@@ -95,3 +95,27 @@ fn bare_pipewright_on_a_terminal_prints_a_hint() {
     assert_eq!(first.trim_end_matches('\r'), hint, "{text}");
     assert_eq!(text.matches(hint).count(), 1, "{text}");
 }
+
+/// `add team --events github` takes organization webhooks (`--organization`) instead of
+/// repositories, and refuses neither or both.
+#[test]
+fn add_team_takes_organizations_or_repositories() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(pipewright(&["init"], dir.path()).code, 0);
+    let base = ["add", "team", "payments", "--namespace", "team-payments", "--group", "devs", "--events", "github"];
+    let secret = ["--webhook-secret-name", "gh", "--webhook-secret-key", "secret"];
+    let neither = pipewright(&[&base[..], &secret].concat(), dir.path());
+    assert_eq!(neither.code, 2);
+    assert!(neither.stderr.contains("needs --repository OWNER/NAME (repository webhooks) or --organization ORG"), "{}", neither.stderr);
+    let both = pipewright(&[&base[..], &secret, &["--repository", "acme/api", "--organization", "acme"]].concat(), dir.path());
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    assert!(both.stderr.contains("cannot be used with"), "{}", both.stderr);
+    let orgs = pipewright(&[&base[..], &secret, &["--organization", "acme", "--organization", "acme-labs"]].concat(), dir.path());
+    assert_eq!(orgs.code, 0, "{}", orgs.stderr);
+    let written = std::fs::read_to_string(dir.path().join("argo/events/teams/payments.yaml")).unwrap();
+    let team: serde_json::Value = serde_yaml::from_str(&written).unwrap();
+    assert_eq!(
+        team["spec"]["events"]["github"],
+        serde_json::json!({"webhookSecret": {"name": "gh", "key": "secret"}, "organizations": ["acme", "acme-labs"]})
+    );
+}

@@ -79,10 +79,12 @@ fn wildcard(path: &str) -> bool {
     ["github", "gitlab", "webhook"].iter().any(|p| path == format!(".spec.{p}"))
 }
 
-/// Parts checked elsewhere: object metadata is plain Kubernetes ObjectMeta, and the Workflow
-/// a trigger submits is validated against Argo Workflows' schema.
+/// Parts checked elsewhere: object metadata is plain Kubernetes ObjectMeta, the Workflow a
+/// trigger submits is validated against Argo Workflows' schema, and GitHub's `organizations`
+/// (organization webhooks), which no example shows, against Argo Events' schema
+/// (`sensor_filters::organization_webhooks_keep_the_repository_filters`).
 fn checked_elsewhere(path: &str) -> bool {
-    path == ".metadata" || path.ends_with(".source.resource")
+    path == ".metadata" || path.ends_with(".source.resource") || path == ".spec.github.*.organizations"
 }
 
 /// The `k8s` and `argoWorkflow` triggers share their `operation`, `source` and `parameters`

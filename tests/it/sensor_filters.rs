@@ -23,9 +23,14 @@ items:
     image: registry.acme.io/team/api
     triggers: {push: {branches: [main, release/*]}, tags: true, pullRequests: true}
 "#;
+    expand(input).into_iter().find(|o| o["kind"] == "Sensor").expect("a Sensor")
+}
+
+/// The objects pipewright makes of a valid input.
+fn expand(input: &[u8]) -> Vec<Value> {
     let run = function(input);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    items(&run.stdout).into_iter().find(|o| o["kind"] == "Sensor").expect("a Sensor")
+    items(&run.stdout)
 }
 
 fn lookup<'a>(payload: &'a Value, path: &str) -> Option<&'a Value> {
@@ -306,5 +311,51 @@ fn every_trigger_passes_the_events_commit() {
         *payload.pointer_mut(pointer).unwrap() = json!(other);
         assert_eq!(fired(&s, &payload), [dependency]);
         assert_eq!(argument(&s, dependency, &payload, "commit").as_deref(), Some(other), "{dependency}: the commit argument");
+    }
+}
+
+/// With organization webhooks every repository of the organization sends its events to the
+/// namespace's EventSource, which lists the organizations (a shape Argo Events' schema
+/// accepts); each Sensor still fires for its own pipeline's repository only.
+#[test]
+fn organization_webhooks_keep_the_repository_filters() {
+    let input = br#"apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: pipewright.dev/v1alpha1
+  kind: Team
+  metadata: {name: payments, namespace: team}
+  spec:
+    groups: [devs]
+    events: {github: {webhookSecret: {name: gh, key: secret}, organizations: [acme]}}
+- apiVersion: pipewright.dev/v1alpha1
+  kind: Pipeline
+  metadata: {name: api, namespace: team}
+  spec:
+    repo: https://github.com/acme/api.git
+    toolchain: go
+    image: registry.acme.io/team/api
+    triggers: {push: {branches: [main]}, pullRequests: true}
+"#;
+    let objects = expand(input);
+    let source = objects.iter().find(|o| o["kind"] == "EventSource").expect("an EventSource");
+    let github = source["spec"]["github"].as_object().unwrap().values().next().unwrap();
+    assert_eq!(github["organizations"], json!(["acme"]));
+    assert!(github.get("repositories").is_none(), "{github}");
+    if let Some(shared) = super::support::shared_argo() {
+        let schema: Value = serde_json::from_slice(&std::fs::read(shared.join("schema/schema.json")).unwrap()).unwrap();
+        let definition = &schema["definitions"]["github.com.argoproj.argo_events.pkg.apis.events.v1alpha1.GithubEventSource"];
+        assert_eq!(definition["properties"]["organizations"]["items"]["type"], "string", "Argo Events' organizations field changed");
+        let problems = super::events_checks::check(&shared, &objects);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+    let s = objects.iter().find(|o| o["kind"] == "Sensor").expect("a Sensor");
+    assert_eq!(fired(s, &push("refs/heads/main", "acme/api")), ["push"]);
+    assert_eq!(fired(s, &pull_request("acme/api", json!(7))), ["pull-request"]);
+    for other in ["acme/billing", "acme/api-v2", "acme-labs/api"] {
+        assert!(fired(s, &push("refs/heads/main", other)).is_empty(), "{other}'s push fired the api pipeline");
+        let mut pr = pull_request(other, json!(7));
+        pr["body"]["repository"]["full_name"] = json!(other);
+        assert!(fired(s, &pr).is_empty(), "{other}'s pull request fired the api pipeline");
     }
 }

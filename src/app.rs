@@ -266,6 +266,7 @@ fn run_request(args: RunArgs) -> Result<commands::run::Request, Failure> {
         options,
         work_dir: args.work_dir,
         json: args.output == RunOutputArg::Json,
+        live: std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("TERM").is_some_and(|t| t != "dumb"),
     })
 }
 

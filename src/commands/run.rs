@@ -37,6 +37,8 @@ pub struct Request {
     pub work_dir: Option<PathBuf>,
     /// `--output json`.
     pub json: bool,
+    /// Keep a live task board under the output (stdout is a terminal).
+    pub live: bool,
 }
 
 fn usage(lines: Vec<String>) -> Failure {
@@ -77,7 +79,10 @@ pub fn run(request: Request, out: Box<dyn Write + Send>, err: Box<dyn Write + Se
     let workflow = workflow_name(&selected.name);
     let dirs = Dirs { run: work.join("runs").join(&workflow), work };
     std::fs::create_dir_all(&dirs.run).map_err(|e| usage(vec![format!("cannot create {}: {e}", dirs.run.display())]))?;
-    let console = Console::new(request.json, out, err, options.secrets.masks());
+    let mut console = Console::new(request.json, out, err, options.secrets.masks());
+    if request.live {
+        console = console.live();
+    }
     for warning in &selected.warnings {
         console.note(&format!("warning: {warning}"));
     }
@@ -109,6 +114,7 @@ fn choose(choice: ExecutorChoice, options: &Options) -> Result<Box<dyn Executor>
         if let Some(source) = &options.source {
             paths.push(PathBuf::from(source));
         }
+        paths.extend(crate::run::executor::trust_paths());
         paths
     };
     let engine = |program: &str| {

@@ -116,6 +116,9 @@ impl Bundle {
     }
 
     fn add_text(&mut self, name: String, text: String) -> Result<(), String> {
+        if text.trim().is_empty() {
+            return Ok(());
+        }
         let objects = parse_objects(text.as_bytes(), &Limits::default()).map_err(|e| format!("{name}: {e}"))?;
         let spans = document_spans(&text);
         // The positions are a help, not a need: when the scanner splits the text differently

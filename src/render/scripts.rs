@@ -284,9 +284,13 @@ buildctl-daemonless.sh build \
   --local "dockerfile=$PW_CONTEXT/$dockerfile_dir" \
   --output "type=image,name=$IMAGE:$IMAGE_TAG,push=$PUSH" \
   --metadata-file /tmp/pipewright/build.json "$@"
-sed -n 's/.*"containerimage.digest": *"\([^"]*\)".*/\1/p' /tmp/pipewright/build.json > /tmp/pipewright/digest
-grep -Eq '^sha256:[0-9a-f]{64}$' /tmp/pipewright/digest || { echo "pipewright: the build reported no image digest" >&2; exit 1; }
-echo "pipewright: built $IMAGE:$IMAGE_TAG@$(cat /tmp/pipewright/digest) (push: $PUSH)"
+digest=$(sed -n 's/.*"containerimage.digest": *"\([^"]*\)".*/\1/p' /tmp/pipewright/build.json)
+case "$digest" in sha256:*) hex=${digest#sha256:} ;; *) hex= ;; esac
+case "$hex" in *[!0-9a-f]*) hex= ;; esac
+[ "${#hex}" -eq 64 ] || { echo "pipewright: the build reported no image digest" >&2; exit 1; }
+# No trailing newline: Argo keeps an output file's bytes, and the digest goes into image@digest.
+printf '%s' "$digest" > /tmp/pipewright/digest
+echo "pipewright: built $IMAGE:$IMAGE_TAG@$digest (push: $PUSH)"
 "#;
 
 /// Runs trivy (`$1` is its subcommand) failing on the severities at and above the stricter

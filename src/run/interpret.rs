@@ -31,6 +31,7 @@ struct State<'a> {
     deadline: Option<Instant>,
     pods: AtomicUsize,
     step_time: Mutex<f64>,
+    started: Instant,
 }
 
 /// Runs the plan to its end, exit handler included.
@@ -64,6 +65,7 @@ pub fn run(plan: &Plan, executor: &dyn Executor, console: &Console) -> Report {
         deadline,
         pods: AtomicUsize::new(0),
         step_time: Mutex::new(0.0),
+        started,
     };
     for claim in spec.get("volumeClaimTemplates").and_then(Value::as_array).into_iter().flatten() {
         if let Some(name) = claim.pointer("/metadata/name").and_then(Value::as_str) {
@@ -91,7 +93,6 @@ pub fn run(plan: &Plan, executor: &dyn Executor, console: &Console) -> Report {
         if let Ok(mut g) = state.global.lock() {
             g.set("workflow.status", status.as_str());
             g.set("workflow.failures", failures);
-            g.set("workflow.duration", format!("{:.6}", started.elapsed().as_secs_f64()));
         }
         let handler = match state.templates.local(0, exit) {
             Some(found) => state.invoke_exit(found, exit),
@@ -162,8 +163,12 @@ fn template_label(call: &Value, found: &Found) -> String {
 }
 
 impl State<'_> {
+    /// The workflow's variables now: Argo's controller sets `workflow.duration` (seconds since
+    /// the start, `%f`) on every reconcile, so every template may read it, not only the exit handler.
     fn global(&self) -> Scope {
-        self.global.lock().map(|g| g.clone()).unwrap_or_default()
+        let mut scope = self.global.lock().map(|g| g.clone()).unwrap_or_default();
+        scope.set("workflow.duration", format!("{:.6}", self.started.elapsed().as_secs_f64()));
+        scope
     }
 
     fn record(&self, record: TaskRecord) {
@@ -566,6 +571,7 @@ impl State<'_> {
         }
         let mut phases: BTreeMap<String, Phase> = BTreeMap::new();
         let mut outputs: BTreeMap<String, Outputs> = BTreeMap::new();
+        self.console.plan(&names.iter().map(|n| format!("{prefix}{n}")).collect::<Vec<_>>());
         std::thread::scope(|s| {
             let (tx, rx) = std::sync::mpsc::channel::<(String, TaskRecord)>();
             let mut pending: Vec<usize> = (0..tasks.len()).collect();

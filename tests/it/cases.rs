@@ -33,6 +33,8 @@ fn valid_cases() {
         let run = snapshot_case(path);
         assert_eq!(run.code, 0, "{}: {}", path.display(), run.stderr);
         assert!(!run.stderr.contains("error:"), "{}: {}", path.display(), run.stderr);
+        // Self-check: pipewright lint finds no error in what the function emitted.
+        super::lint::assert_lints_clean(&path.display().to_string(), run.stdout.as_bytes());
     });
 }
 

@@ -41,6 +41,7 @@ fn init_add_build_render_check_and_guard() {
         let problems = argo_checks::check(&shared, &docs);
         assert!(problems.is_empty(), "Argo checks failed:\n{}", problems.join("\n"));
     }
+    super::lint::assert_docs_lint_clean("the build", &docs);
 
     // 3. render, then render --check: exit 0. The rendered objects are the build's objects.
     let render = pipewright(&["render"], dir);
@@ -122,6 +123,7 @@ fn add_team_builds_its_sso_access_and_event_source() {
         let problems = argo_checks::check(&shared, &docs);
         assert!(problems.is_empty(), "Argo checks failed:\n{}", problems.join("\n"));
     }
+    super::lint::assert_docs_lint_clean("the build", &docs);
     // render reads the generator the same way kustomize runs it.
     assert_eq!(pipewright(&["render"], dir).code, 0);
     let rendered = kustomize(&["build", "rendered"], dir);

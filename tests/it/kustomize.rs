@@ -166,6 +166,7 @@ fn assert_complete_and_valid(docs: &[Value]) {
     }
     let problems = rbac_checks::check(docs);
     assert!(problems.is_empty(), "RBAC checks failed:\n{}", problems.join("\n"));
+    super::lint::assert_docs_lint_clean("the kustomize build", docs);
 }
 
 #[test]

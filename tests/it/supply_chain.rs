@@ -16,6 +16,7 @@ fn render_case(name: &str) -> Vec<Value> {
         let problems = argo_checks::check(&shared, &docs);
         assert!(problems.is_empty(), "{name}: Argo checks failed:\n{}", problems.join("\n"));
     }
+    super::lint::assert_docs_lint_clean(name, &docs);
     docs
 }
 

@@ -418,6 +418,12 @@ fn render_writes_one_file_per_object_and_a_kustomization() {
     let rendered = read_tree(&dir.path().join("rendered"));
     let listing: Vec<&str> = rendered.keys().map(String::as_str).collect();
     insta::assert_snapshot!("render_tree", format!("{}\n=== kustomization.yaml\n{}", listing.join("\n"), rendered["kustomization.yaml"]));
+    // Self-check: the rendered files, and the tree rendered in memory, lint without error.
+    let (run, report) = super::lint::lint_json(&["rendered"], b"", dir.path());
+    assert_eq!((run.code, super::lint::errors(&report)), (0, Vec::new()), "{}", run.stderr);
+    let (run, report) = super::lint::lint_json(&[], b"", dir.path());
+    assert_eq!((run.code, super::lint::errors(&report)), (0, Vec::new()), "{}", run.stderr);
+    assert_eq!(report["findings"].as_array().unwrap().iter().filter(|f| f["kind"] == "WorkflowTemplate").count(), 0);
     for (path, text) in &rendered {
         let doc: serde_json::Value = serde_yaml::from_str(text).unwrap();
         if path != "kustomization.yaml" {

@@ -68,10 +68,10 @@ fn entrypoint(index: &Index, unit: &Unit, referenced: Option<usize>, out: &mut V
         }
     } else if holder.template(entry).is_none() && !(referenced.is_none() && unit.spec.get("workflowTemplateRef").is_some()) {
         let message = format!(
-            "entrypoint {entry:?} is not a template of {}{}; valid: {}",
+            "entrypoint {entry:?} is not a template of {} (valid: {}){}",
             holder.id(),
-            did_you_mean(entry, template_names(holder)),
-            names(holder)
+            names(holder),
+            did_you_mean(entry, template_names(holder))
         );
         out.push(Finding::new(Rule::Entrypoint, unit.doc, path, message));
     }
@@ -91,10 +91,10 @@ fn names(unit: &Unit) -> String {
 fn local(unit: &Unit, name: &str, path: &str, out: &mut Vec<Finding>) {
     if unit.template(name).is_none() {
         let message = format!(
-            "template {name:?} is not a template of {}{}; valid: {}",
+            "template {name:?} is not a template of {} (valid: {}){}",
             unit.id(),
-            did_you_mean(name, template_names(unit)),
-            names(unit)
+            names(unit),
+            did_you_mean(name, template_names(unit))
         );
         out.push(Finding::new(Rule::TemplateMissing, unit.doc, path, message));
     }
@@ -121,9 +121,9 @@ fn resolve(index: &Index, u: usize, call: &Call, out: &mut Vec<Finding>) {
                 .map(|h| template_names(&index.units[h]).collect())
                 .unwrap_or_default();
             let message = format!(
-                "{holder} has no template {template:?}{}; valid: {}",
-                did_you_mean(&template, known.iter().copied()),
-                listing(known.iter().copied())
+                "{holder} has no template {template:?} (valid: {}){}",
+                listing(known.iter().copied()),
+                did_you_mean(&template, known.iter().copied())
             );
             out.push(Finding::new(ref_rule(unit), unit.doc, format!("{}.templateRef.template", call.path), message));
         }

@@ -56,11 +56,14 @@ pub fn check(index: &Index, run: &Run, out: &mut Vec<Finding>) {
     for (volume, pods) in empty_dir_pods {
         // Pods that run side by side cannot mean to share files; one that runs after another
         // that mounts the same emptyDir expects to find what it wrote, and finds nothing.
-        let Some((first, later)) =
-            pods.iter().enumerate().find_map(|(i, a)| pods[i + 1..].iter().find(|b| ordered(a, b)).map(|b| (*a, *b)))
-        else {
-            continue;
-        };
+        let pair = pods.iter().enumerate().find_map(|(i, a)| {
+            pods[i + 1..].iter().find_map(|b| match order(a, b) {
+                Some(true) => Some((*a, *b)),
+                Some(false) => Some((*b, *a)),
+                None => None,
+            })
+        });
+        let Some((first, later)) = pair else { continue };
         let pods = [first.name.as_str(), later.name.as_str()];
         let (holder, path, _) = &run.volumes[volume];
         let message = format!(
@@ -71,21 +74,29 @@ pub fn check(index: &Index, run: &Run, out: &mut Vec<Finding>) {
     }
 }
 
-/// Whether one of two calls runs after the other: tasks of one DAG where one depends on the
-/// other, steps of different groups, or calls of different templates (nested, or an exit
-/// handler after the main run).
-fn ordered(a: &CallSite, b: &CallSite) -> bool {
+/// Whether `b` runs after `a` (Some(true)), `a` after `b` (Some(false)), or they may run side
+/// by side (None): tasks of one DAG where one depends on the other, steps of different groups;
+/// calls of different templates (nested, or an exit handler) run one after the other, in the
+/// order they were reached.
+fn order(a: &CallSite, b: &CallSite) -> Option<bool> {
     match (&a.parent, &b.parent) {
         (Some((ua, pa, template)), Some((ub, pb, _))) if ua == ub && pa == pb => {
             let tasks = list(&template["dag"]["tasks"]);
             if tasks.is_empty() {
                 let group = |name: &str| list(&template["steps"]).iter().position(|g| list(g).iter().any(|s| text(s, "name") == name));
-                return group(&a.name) != group(&b.name);
+                let (ga, gb) = (group(&a.name), group(&b.name));
+                return (ga != gb).then(|| ga < gb);
             }
-            depends_on(tasks, &a.name, &b.name) || depends_on(tasks, &b.name, &a.name)
+            if depends_on(tasks, &b.name, &a.name) {
+                Some(true)
+            } else if depends_on(tasks, &a.name, &b.name) {
+                Some(false)
+            } else {
+                None
+            }
         }
-        (None, None) => false,
-        _ => true,
+        (None, None) => None,
+        _ => Some(true),
     }
 }
 

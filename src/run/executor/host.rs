@@ -11,8 +11,31 @@ use std::process::Command;
 /// Host variables a step gets when the template does not set them: where the host's
 /// toolchain managers keep their toolchains (HOME is the step's own, usually `/tmp`).
 const TOOLCHAIN_HOMES: [(&str, &str); 2] = [("RUSTUP_HOME", ".rustup"), ("PYENV_ROOT", ".pyenv")];
-/// Host variables passed through as they are, when set and not set by the template.
-const PASSED: [&str; 5] = ["LANG", "LC_ALL", "TZ", "JAVA_HOME", "RUSTUP_TOOLCHAIN"];
+/// Host variables passed through as they are, when set and not set by the template: the
+/// locale, the host's toolchains, this machine's way to the network (its proxy and the CA
+/// bundle that trusts it), which a cluster's nodes would give their pods and no template sets,
+/// and the host's TLS trust (`SSL_CERT_FILE` and `SSL_CERT_DIR` for OpenSSL and Go programs,
+/// `GIT_SSL_CAINFO` for git, whose curl may be built on GnuTLS, which reads neither). Trust
+/// settings name public certificates, never a secret.
+const PASSED: [&str; 17] = [
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "JAVA_HOME",
+    "RUSTUP_TOOLCHAIN",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "GIT_SSL_CAINFO",
+    "REQUESTS_CA_BUNDLE",
+    "PIP_CERT",
+    "NODE_EXTRA_CA_CERTS",
+];
 
 /// Runs steps on the host's tools under bubblewrap.
 #[derive(Debug, Clone)]
@@ -73,12 +96,16 @@ impl Executor for Host {
                     .into(),
             );
         };
-        if !program.contains('/') && find_program(program, &path).is_none() {
-            return Exit::NotStarted(format!(
-                "`{program}` is not installed on this machine (searched the template's PATH, then the host's)"
-            ));
+        let mut pod = pod.clone();
+        match host_program(program, &path) {
+            Some(found) => pod.argv[0] = found,
+            None => {
+                return Exit::NotStarted(format!(
+                    "`{program}` is not installed on this machine (searched the template's PATH, then the host's)"
+                ));
+            }
         }
-        process::run(self.command(pod), pod.deadline, lines, &|child| {
+        process::run(self.command(&pod), pod.deadline, lines, &|child| {
             let _ = child.kill();
         })
     }
@@ -127,8 +154,29 @@ pub fn environment(pod: &Pod) -> Vec<(String, String)> {
     env
 }
 
+/// The certificate files and directories the host's TLS trust variables name: a step must see
+/// them, even under `/tmp` (the step's own).
+pub fn trust_paths() -> Vec<PathBuf> {
+    ["SSL_CERT_FILE", "SSL_CERT_DIR", "GIT_SSL_CAINFO"].into_iter().filter_map(std::env::var_os).map(PathBuf::from).collect()
+}
+
 fn host_path() -> String {
     std::env::var("PATH").unwrap_or_else(|_| "/usr/local/bin:/usr/bin:/bin".into())
+}
+
+/// The program a step's `command[0]` names, as the host runs it: a bare name as `sh` finds it
+/// on `path`; an absolute path as it is when the host has it, else its file name on `path`.
+/// Images put their binary where they like (`/syft`, `/ko-app/cosign`): the host's copy of
+/// that tool is the one on `PATH`. None when the host has neither.
+fn host_program(program: &str, path: &str) -> Option<String> {
+    if !program.contains('/') {
+        return find_program(program, path).map(|_| program.to_owned());
+    }
+    if is_executable(Path::new(program)) || !program.starts_with('/') {
+        return Some(program.to_owned());
+    }
+    let name = Path::new(program).file_name()?.to_str()?;
+    find_program(name, path).map(|p| p.to_string_lossy().into_owned())
 }
 
 /// The first `name` on `path`, as `sh` would find it.
@@ -237,6 +285,21 @@ mod tests {
         assert_eq!(env.iter().find(|(k, _)| k == "HOME").unwrap().1, "/home/user");
         let env = environment(&pod(&[]));
         assert_eq!(env.iter().find(|(k, _)| k == "HOME").unwrap().1, "/tmp");
+    }
+
+    #[test]
+    fn an_image_binary_path_the_host_lacks_is_found_by_name_on_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let tool = dir.path().join("syft");
+        std::fs::write(&tool, "#!/bin/sh\n").unwrap();
+        std::fs::set_permissions(&tool, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let path = dir.path().to_string_lossy().into_owned();
+        assert_eq!(host_program("/syft", &path), Some(tool.to_string_lossy().into_owned()));
+        assert_eq!(host_program("/ko-app/syft", &path), Some(tool.to_string_lossy().into_owned()));
+        assert_eq!(host_program("/bin/sh", &path), Some("/bin/sh".into()), "a path the host has runs as it is");
+        assert_eq!(host_program("syft", &path), Some("syft".into()));
+        assert_eq!(host_program("/ko-app/cosign", &path), None);
+        assert_eq!(host_program("cosign", &path), None);
     }
 
     #[test]

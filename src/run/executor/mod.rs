@@ -6,7 +6,7 @@ mod host;
 mod process;
 
 pub use container::Engine;
-pub use host::Host;
+pub use host::{Host, trust_paths};
 
 use std::path::PathBuf;
 use std::time::Instant;

@@ -307,5 +307,4 @@ mod tests {
         assert_eq!(stdin_hint(true, false), None);
         assert_eq!(stdin_hint(false, true), None);
     }
-
 }

@@ -120,7 +120,7 @@ done
 if [ "$protocol" != https ] || [ "$host" != "$PW_GIT_HOST" ]; then exit 0; fi
 if [ -n "$PW_GIT_PATH" ] && [ "$path" != "$PW_GIT_PATH" ]; then exit 0; fi
 if [ -s "$PW_GIT_CREDENTIALS/username" ]; then user=$(head -n1 "$PW_GIT_CREDENTIALS/username"); else user=x-access-token; fi
-printf 'username=%s\npassword=%s\n' "$user" "$(head -n1 "$PW_GIT_CREDENTIALS/$PW_GIT_TOKEN_KEY")"
+printf 'username=%s\npassword=%s\n' "$user" "$(head -n1 "$PW_GIT_CREDENTIALS/${PW_GIT_TOKEN_KEY:-password}")"
 EOF
     chmod 0700 /tmp/pipewright/credential
     # The first, empty helper drops any helper a config file names; ours is then the only one.
@@ -250,11 +250,12 @@ case "$IMAGE" in ''|*[!a-z0-9./:_-]*) echo "pipewright: invalid image repository
 case "$PUSH" in true|false) ;; *) echo "pipewright: push must be true or false" >&2; exit 2 ;; esac
 dockerfile=${DOCKERFILE:-Dockerfile}
 case "/$dockerfile/" in *//*|*/../*|*/./*) echo "pipewright: the Dockerfile must be a plain relative path inside the context" >&2; exit 2 ;; esac
-case "$dockerfile" in */*) dockerfile_dir=${dockerfile%/*} ;; *) dockerfile_dir=. ;; esac
+case "$dockerfile" in */*) dockerfile_dir=$PW_CONTEXT/${dockerfile%/*} ;; *) dockerfile_dir=$PW_CONTEXT ;; esac
 target=${TARGET:-}
 case "$target" in *[!A-Za-z0-9._-]*) echo "pipewright: invalid build target" >&2; exit 2 ;; esac
 mkdir -p /tmp/pipewright
-set -- --opt "filename=${dockerfile##*/}"
+set --
+if [ "${dockerfile##*/}" != Dockerfile ]; then set -- --opt "filename=${dockerfile##*/}"; fi
 if [ -n "$target" ]; then set -- "$@" --opt "target=$target"; fi
 if [ -n "${BUILD_ARGS:-}" ]; then
   # One argument per line, split on newlines only with globbing off: each NAME=value line becomes
@@ -281,7 +282,7 @@ fi
 buildctl-daemonless.sh build \
   --frontend dockerfile.v0 \
   --local "context=$PW_CONTEXT" \
-  --local "dockerfile=$PW_CONTEXT/$dockerfile_dir" \
+  --local "dockerfile=$dockerfile_dir" \
   --output "type=image,name=$IMAGE:$IMAGE_TAG,push=$PUSH" \
   --metadata-file /tmp/pipewright/build.json "$@"
 digest=$(sed -n 's/.*"containerimage.digest": *"\([^"]*\)".*/\1/p' /tmp/pipewright/build.json)

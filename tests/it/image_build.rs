@@ -97,8 +97,8 @@ fn dockerfile_build_args_and_target_reach_buildkit_as_data() {
 #[test]
 fn without_build_settings_the_dockerfile_of_the_context_is_built() {
     let Some(argv) = buildctl_argv("") else { return };
-    assert_eq!(opts(&argv), ["filename=Dockerfile"]);
-    assert!(argv.iter().any(|a| a == "dockerfile=/workspace/src/services/api/."), "{argv:?}");
+    assert!(opts(&argv).is_empty(), "{argv:?}");
+    assert!(argv.iter().any(|a| a == "dockerfile=/workspace/src/services/api"), "{argv:?}");
 }
 
 /// The build script is plain POSIX `sh`: shellcheck finds nothing.

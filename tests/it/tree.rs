@@ -128,7 +128,7 @@ fn add_refuses_an_existing_name_and_leaves_the_tree_alone() {
     assert_eq!(again.code, 1);
     assert_eq!(
         again.stderr,
-        "pipewright: error: Pipeline/team-a/api: metadata.name: Pipeline/team-a/api is declared twice: each namespace and name may appear only once\n"
+        "pipewright: error: Pipeline/team-a/api: metadata.name: Pipeline/team-a/api is declared twice (first in argo/workflows/pipelines/api.yaml): each namespace and name may appear only once\n"
     );
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
     // A file that is not that spec, in the way of the new one.
@@ -158,7 +158,7 @@ fn add_puts_a_name_taken_in_another_namespace_under_that_namespace() {
     let again = add(dir.path(), "api", "team-b", "go");
     assert_eq!(
         again.stderr,
-        "pipewright: error: Pipeline/team-b/api: metadata.name: Pipeline/team-b/api is declared twice: each namespace and name may appear only once\n"
+        "pipewright: error: Pipeline/team-b/api: metadata.name: Pipeline/team-b/api is declared twice (first in argo/workflows/pipelines/team-b/api.yaml): each namespace and name may appear only once\n"
     );
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
     // Teams follow the same rule.
@@ -450,7 +450,7 @@ fn render_writes_nothing_when_the_input_is_wrong() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.starts_with(
-            "pipewright: error: Pipeline/team-a/api: spec.toolchain: unknown value \"nodejs\", did you mean \"node\"? (valid: \"node\", "
+            "pipewright: error: argo/workflows/pipelines/api.yaml: Pipeline/team-a/api: spec.toolchain: unknown value \"nodejs\", did you mean \"node\"? (valid: \"node\", "
         ),
         "{}",
         run.stderr

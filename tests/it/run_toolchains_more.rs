@@ -60,3 +60,106 @@ fn go_downloads_vets_and_tests_offline_then_vet_fails_a_self_assignment() {
     third.expect("test", "Succeeded");
     assert!(third.output("lint").iter().any(|l| l.contains("calc.go:6:2: self-assignment of a to a")), "{}", third.stderr);
 }
+
+/// The generic toolchain's project: a shell program, its test, and nothing else.
+const GENERIC_FILES: [(&str, &str); 2] = [
+    (
+        "app/greet.sh",
+        "#!/bin/sh\n# Greets its first argument with the word the deps step cached.\nprintf '%s, %s\\n' \"$(cat \"$XDG_CACHE_HOME/greeting/word\")\" \"$1\"\n",
+    ),
+    (
+        "app/test.sh",
+        "#!/bin/sh\n# Checks greet.sh, and shows the argument it was given, as given.\nset -eu\ngot=$(sh greet.sh world)\n[ \"$got\" = 'hello, world' ] || { echo \"test: FAIL: $got\"; exit 1; }\necho \"test: greet says $got in $(pwd), CI=$CI\"\nprintf 'test: argument: %s\\n' \"$1\"\n",
+    ),
+];
+
+/// The generic toolchain has no preset: the Pipeline's own commands run through the launcher
+/// (no shell between them and the program, so `$HOME; …` in an argument stays text), in
+/// `contextDir`, with `XDG_CACHE_HOME` in the dependency cache: what deps cached there, test
+/// reads, and a second run finds the cache warm. shellcheck lints the scripts for real.
+#[test]
+fn generic_runs_the_pipelines_own_commands_with_its_cache() {
+    if !host_has(&["sh", "shellcheck"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    git_repo(&repo, &GENERIC_FILES);
+    let deps = r#"[sh, -c, 'mkdir -p "$XDG_CACHE_HOME/greeting" && echo hello > "$XDG_CACHE_HOME/greeting/word" && echo "deps: cached the greeting in $XDG_CACHE_HOME"']"#;
+    let steps = format!(
+        "  contextDir: app\n  steps:\n    deps: {{command: {deps}, image: debian:bookworm-slim}}\n    lint: {{command: [shellcheck, greet.sh, test.sh], image: koalaman/shellcheck-alpine:v0.10.0}}\n    test: {{command: [sh, test.sh, \"$HOME; echo not a shell\"], image: debian:bookworm-slim}}\n"
+    );
+    let yaml = pipeline("scripts", "generic", &steps);
+    let work = dir.path().join("work");
+    let first = run_toolchain(dir.path(), &yaml, &repo, &work);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(first.report["status"], "Succeeded");
+    for task in ["clone", "deps", "lint", "test"] {
+        first.expect(task, "Succeeded");
+    }
+    let deps = first.output("deps");
+    assert!(deps.iter().any(|l| l.starts_with("pipewright: dependency cache generic-") && l.ends_with("(cold)")), "{deps:#?}");
+    assert!(deps.contains(&"deps: cached the greeting in /tmp/cache"), "{deps:#?}");
+    let test = first.output("test");
+    assert!(test.contains(&"test: greet says hello, world in /workspace/src/app, CI=true"), "{test:#?}");
+    assert!(test.contains(&"test: argument: $HOME; echo not a shell"), "{test:#?}");
+    assert!(!test.iter().any(|l| l.contains("not a shell") && !l.starts_with("test: argument:")), "{test:#?}");
+
+    let second = run_toolchain(dir.path(), &yaml, &repo, &work);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(second.output("test").iter().any(|l| l.ends_with("(warm)")), "{}", second.stderr);
+
+    // shellcheck really lints: an unquoted expansion (which works, so test passes) fails the run at lint.
+    let greet = repo.join("app/greet.sh");
+    std::fs::write(&greet, std::fs::read_to_string(&greet).unwrap().replace("\"$1\"", "$1")).unwrap();
+    commit(&repo, "unquoted");
+    let third = run_toolchain(dir.path(), &yaml, &repo, &work);
+    assert_eq!(third.code, 1, "{}", third.stderr);
+    assert_eq!(third.report["failedTask"], "lint", "{:#}", third.report);
+    third.expect("test", "Succeeded");
+    assert!(third.output("lint").iter().any(|l| l.contains("SC2086")), "{}", third.stderr);
+}
+
+/// A java project (`tests/fixtures/run/gradle`) through the library's default gradle commands
+/// (`testClasses`, `check -x test`, `test`) with Debian's gradle on the JDK, offline: junit, its
+/// one dependency, resolves from Debian's Maven repository through the project's own
+/// `repositories`. With the Platform's `reports.junit`, gradle's XML under `build/test-results`
+/// is copied out and saved as the test task's artifact.
+#[test]
+fn gradle_compiles_checks_then_tests_offline_and_keeps_its_junit_report() {
+    if !host_has(&["gradle", "java"]) {
+        return;
+    }
+    if !Path::new("/usr/share/maven-repo/junit/junit/4.13.2").is_dir() {
+        super::support::skip("the gradle pipeline needs junit 4.13.2 in Debian's Maven repository: apt-get install junit4");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    copy_tree(&root().join("tests/fixtures/run/gradle"), &repo);
+    git_repo(&repo, &[]);
+    let platform = "---\napiVersion: pipewright.dev/v1alpha1\nkind: Platform\nmetadata: {name: acme}\nspec:\n  reports: {junit: true}\n";
+    let yaml = format!("{}{platform}", pipeline("jvm", "gradle", ""));
+    let ran = run_toolchain(dir.path(), &yaml, &repo, &dir.path().join("work"));
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    for task in ["clone", "deps", "lint", "test"] {
+        ran.expect(task, "Succeeded");
+    }
+    assert!(ran.output("deps").iter().any(|l| l.starts_with("pipewright: dependency cache gradle-")), "{}", ran.stderr);
+    for (task, line) in [("deps", ":compileTestJava"), ("deps", ":testClasses"), ("lint", ":check"), ("test", ":test")] {
+        assert!(ran.output(task).contains(&line), "{task} ran {line}: {}", ran.stderr);
+    }
+    let test = ran.output("test");
+    assert!(test.iter().any(|l| l.trim() == "fixture-gradle: add works"), "{test:#?}");
+    assert!(test.contains(&"example.CalculatorTest > adds PASSED"), "{test:#?}");
+    assert!(test.contains(&"pipewright: 1 JUnit report(s) in /workspace/reports/junit"), "{test:#?}");
+    let reports = Path::new(ran.report["runDir"].as_str().unwrap()).join("artifacts/test/test-reports");
+    let report = std::fs::read_to_string(reports.join("build_test-results_test_TEST-example.CalculatorTest.xml")).unwrap();
+    assert!(
+        report.contains("<testsuite name=\"example.CalculatorTest\" tests=\"1\" skipped=\"0\" failures=\"0\" errors=\"0\""),
+        "{report}"
+    );
+    let line =
+        |needle: &str| ran.stderr.lines().position(|l| l.contains(needle)).unwrap_or_else(|| panic!("no `{needle}`:\n{}", ran.stderr));
+    assert!(line("lint: Succeeded") < line("test (pipewright-v1-gradle/test): Running"), "test started before lint ended:\n{}", ran.stderr);
+}

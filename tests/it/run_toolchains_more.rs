@@ -11,6 +11,20 @@ fn run_toolchain(dir: &Path, yaml: &str, repo: &Path, work: &Path) -> Ran {
     run(dir, yaml, repo, work, &skips(&SUPPLY_CHAIN), &[])
 }
 
+/// `run_toolchain`, which must succeed with clone, deps, lint and test each Succeeded, and
+/// whose deps step must report the dependency cache `<toolchain>-…` as cold.
+fn run_cold(dir: &Path, yaml: &str, repo: &Path, work: &Path, toolchain: &str) -> Ran {
+    let ran = run_toolchain(dir, yaml, repo, work);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.report["status"], "Succeeded", "{:#}", ran.report);
+    for task in ["clone", "deps", "lint", "test"] {
+        ran.expect(task, "Succeeded");
+    }
+    let cache = format!("pipewright: dependency cache {toolchain}-");
+    assert!(ran.output("deps").iter().any(|l| l.starts_with(&cache) && l.ends_with("(cold)")), "{}", ran.stderr);
+    ran
+}
+
 /// A Go module without dependencies (`tests/fixtures/run/go`, two packages): `go mod download`,
 /// `go vet ./...` and `go test ./...` with Debian's Go, offline, GOPATH and GOCACHE in the
 /// dependency cache. A second run finds the build cache warm (`go test` reports `(cached)`), and
@@ -26,14 +40,8 @@ fn go_downloads_vets_and_tests_offline_then_vet_fails_a_self_assignment() {
     git_repo(&repo, &[]);
     let work = dir.path().join("work");
     let yaml = pipeline("mod", "go", "");
-    let first = run_toolchain(dir.path(), &yaml, &repo, &work);
-    assert_eq!(first.code, 0, "{}", first.stderr);
-    assert_eq!(first.report["status"], "Succeeded");
-    for task in ["clone", "deps", "lint", "test"] {
-        first.expect(task, "Succeeded");
-    }
+    let first = run_cold(dir.path(), &yaml, &repo, &work, "go");
     let deps = first.output("deps");
-    assert!(deps.iter().any(|l| l.starts_with("pipewright: dependency cache go-") && l.ends_with("(cold)")), "{deps:#?}");
     assert!(deps.contains(&"go: no module dependencies to download"), "{deps:#?}");
     let test = first.output("test");
     for package in ["example.invalid/fixture-go", "example.invalid/fixture-go/words"] {
@@ -91,14 +99,8 @@ fn generic_runs_the_pipelines_own_commands_with_its_cache() {
     );
     let yaml = pipeline("scripts", "generic", &steps);
     let work = dir.path().join("work");
-    let first = run_toolchain(dir.path(), &yaml, &repo, &work);
-    assert_eq!(first.code, 0, "{}", first.stderr);
-    assert_eq!(first.report["status"], "Succeeded");
-    for task in ["clone", "deps", "lint", "test"] {
-        first.expect(task, "Succeeded");
-    }
+    let first = run_cold(dir.path(), &yaml, &repo, &work, "generic");
     let deps = first.output("deps");
-    assert!(deps.iter().any(|l| l.starts_with("pipewright: dependency cache generic-") && l.ends_with("(cold)")), "{deps:#?}");
     assert!(deps.contains(&"deps: cached the greeting in /tmp/cache"), "{deps:#?}");
     let test = first.output("test");
     assert!(test.contains(&"test: greet says hello, world in /workspace/src/app, CI=true"), "{test:#?}");
@@ -140,12 +142,7 @@ fn gradle_compiles_checks_then_tests_offline_and_keeps_its_junit_report() {
     git_repo(&repo, &[]);
     let platform = "---\napiVersion: pipewright.dev/v1alpha1\nkind: Platform\nmetadata: {name: acme}\nspec:\n  reports: {junit: true}\n";
     let yaml = format!("{}{platform}", pipeline("jvm", "gradle", ""));
-    let ran = run_toolchain(dir.path(), &yaml, &repo, &dir.path().join("work"));
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    for task in ["clone", "deps", "lint", "test"] {
-        ran.expect(task, "Succeeded");
-    }
-    assert!(ran.output("deps").iter().any(|l| l.starts_with("pipewright: dependency cache gradle-")), "{}", ran.stderr);
+    let ran = run_cold(dir.path(), &yaml, &repo, &dir.path().join("work"), "gradle");
     for (task, line) in [("deps", ":compileTestJava"), ("deps", ":testClasses"), ("lint", ":check"), ("test", ":test")] {
         assert!(ran.output(task).contains(&line), "{task} ran {line}: {}", ran.stderr);
     }

@@ -174,6 +174,12 @@ pub struct Index<'a> {
     pub bundle: &'a Bundle,
     workflow_templates: BTreeMap<&'a str, Vec<usize>>,
     cluster_templates: BTreeMap<&'a str, usize>,
+    /// Every document by kind and name (lookups stay cheap in bundles of thousands).
+    named: BTreeMap<(&'a str, &'a str), Vec<usize>>,
+    /// Every document by kind.
+    kinds: BTreeMap<&'a str, Vec<usize>>,
+    /// RoleBindings and ClusterRoleBindings by the names of the ServiceAccounts they bind.
+    bindings: BTreeMap<&'a str, Vec<usize>>,
 }
 
 fn is_argo(object: &Value) -> bool {
@@ -235,7 +241,26 @@ impl<'a> Index<'a> {
                 _ => {}
             }
         }
-        Index { units, bundle, workflow_templates, cluster_templates }
+        let mut named: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+        let mut kinds: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, d) in bundle.documents.iter().enumerate() {
+            named.entry((d.object.kind(), d.object.name())).or_default().push(i);
+            kinds.entry(d.object.kind()).or_default().push(i);
+        }
+        let mut bindings: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for kind in ["RoleBinding", "ClusterRoleBinding"] {
+            for &i in kinds.get(kind).into_iter().flatten() {
+                for subject in list(&bundle.documents[i].object.0["subjects"]) {
+                    if text(subject, "kind") == "ServiceAccount" {
+                        let entry = bindings.entry(text(subject, "name")).or_default();
+                        if entry.last() != Some(&i) {
+                            entry.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        Index { units, bundle, workflow_templates, cluster_templates, named, kinds, bindings }
     }
 
     /// The WorkflowTemplate (or, with `cluster`, ClusterWorkflowTemplate) a caller in
@@ -288,20 +313,38 @@ impl<'a> Index<'a> {
     }
 
     /// The Kubernetes objects of a kind in the bundle (any apiVersion).
-    pub fn objects_of(&self, kind: &'a str) -> impl Iterator<Item = (usize, &'a crate::krm::Object)> + 'a {
-        self.bundle.documents.iter().enumerate().filter(move |(_, d)| d.object.kind() == kind).map(|(i, d)| (i, &d.object))
+    pub fn objects_of(&self, kind: &str) -> impl Iterator<Item = (usize, &'a crate::krm::Object)> + '_ {
+        let docs = self.kinds.get(kind).map(Vec::as_slice).unwrap_or(&[]);
+        docs.iter().map(|&i| (i, &self.bundle.documents[i].object))
     }
 
-    /// Whether the bundle holds an object of `kind` named `name` in `namespace` (an object
-    /// or a caller without a namespace matches any).
-    pub fn has_object(&self, kind: &'a str, name: &str, namespace: Option<&str>) -> bool {
-        self.objects_of(kind).any(|(_, o)| {
-            o.name() == name
-                && match (namespace, o.namespace()) {
-                    (Some(a), Some(b)) => a == b,
-                    _ => true,
-                }
-        })
+    /// The objects of a kind with a name, in `namespace` (an object or a caller without a
+    /// namespace matches any).
+    pub fn named(&self, kind: &str, name: &str, namespace: Option<&str>) -> Vec<(usize, &'a crate::krm::Object)> {
+        let bundle = self.bundle;
+        // A range from the key, since the map's keys borrow the bundle and these do not.
+        let docs = match self.named.range((kind, name)..).next() {
+            Some(((k, n), d)) if *k == kind && *n == name => d.as_slice(),
+            _ => &[],
+        };
+        docs.iter()
+            .map(|&i| (i, &bundle.documents[i].object))
+            .filter(|(_, o)| match (namespace, o.namespace()) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            })
+            .collect()
+    }
+
+    /// The RoleBindings and ClusterRoleBindings that name a ServiceAccount of this name.
+    pub fn bindings_of(&self, account: &str) -> impl Iterator<Item = (usize, &'a crate::krm::Object)> + '_ {
+        let docs = self.bindings.get(account).map(Vec::as_slice).unwrap_or(&[]);
+        docs.iter().map(|&i| (i, &self.bundle.documents[i].object))
+    }
+
+    /// Whether the bundle holds an object of `kind` named `name` in `namespace`.
+    pub fn has_object(&self, kind: &str, name: &str, namespace: Option<&str>) -> bool {
+        !self.named(kind, name, namespace).is_empty()
     }
 }
 

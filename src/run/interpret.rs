@@ -611,7 +611,19 @@ impl State<'_> {
                         let task = tasks[i];
                         running += 1;
                         s.spawn(move || {
-                            let record = self.call(found.owner, task, &scope, &path);
+                            // A task that panics still reports, so the DAG never waits for it forever.
+                            let record =
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.call(found.owner, task, &scope, &path)))
+                                    .unwrap_or_else(|_| TaskRecord {
+                                        name: path.clone(),
+                                        template: String::new(),
+                                        status: Phase::Error,
+                                        message: "pipewright run failed internally while running this task".into(),
+                                        exit_code: None,
+                                        duration_seconds: 0.0,
+                                        attempts: 0,
+                                        outputs: BTreeMap::new(),
+                                    });
                             let _ = tx.send((name, record));
                         });
                     }

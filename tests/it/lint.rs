@@ -450,3 +450,38 @@ fn as_a_kpt_validator_the_results_name_file_and_field() {
     assert_eq!(item["resourceRef"]["kind"], "Workflow");
     assert_eq!(std::fs::read_to_string(dir.path().join("diamond.yaml")).unwrap(), bad, "kpt validation changed the file");
 }
+
+#[test]
+fn as_a_kptfile_validator_render_passes_or_fails() {
+    let Some(kpt) = support::kpt() else { return };
+    let Some(shared) = shared_argo() else { return };
+    let good = std::fs::read_to_string(shared.join("examples/dag-diamond.yaml"))
+        .unwrap()
+        .replace("generateName: dag-diamond-", "name: dag-diamond");
+    for (text, ok) in [(good.clone(), true), (good.replace("depends: \"B && C\"", "depends: \"B && E\""), false)] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("diamond.yaml"), &text).unwrap();
+        let kptfile = format!(
+            "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: app\npipeline:\n  validators:\n  - exec: {}\n    configPath: lint.yaml\n",
+            support::bin().display()
+        );
+        std::fs::write(dir.path().join("Kptfile"), kptfile).unwrap();
+        std::fs::write(
+            dir.path().join("lint.yaml"),
+            "apiVersion: lint.pipewright.dev/v1alpha1\nkind: Lint\nmetadata:\n  name: lint\n  annotations:\n    config.kubernetes.io/local-config: \"true\"\n",
+        )
+        .unwrap();
+        let run = run_in(&kpt, &["fn", "render", "--allow-exec", "."], b"", dir.path());
+        assert_eq!(run.code == 0, ok, "{}{}", run.stdout, run.stderr);
+        assert_eq!(
+            run.stderr
+                .contains("[error] argoproj.io/v1alpha1/Workflow/dag-diamond spec.templates[0].dag.tasks[3].depends: argo/dag-dependency"),
+            !ok,
+            "{}",
+            run.stderr
+        );
+        // kpt rewrites the package's files after a render (its own formatting): same objects.
+        let after = std::fs::read_to_string(dir.path().join("diamond.yaml")).unwrap();
+        assert_eq!(documents(&after), documents(&text), "the validator changed the objects");
+    }
+}

@@ -217,3 +217,39 @@ fn fields_a_run_cannot_honour_are_refused_before_anything_runs() {
     assert!(text.contains("template main: dag.tasks[0]: template missing is not in WorkflowTemplate/ns/t (it has: main, c)"), "{text}");
     assert_eq!(problems.len(), 4, "{text}");
 }
+
+/// The container executors run each step in its image with the same volumes: tested where an
+/// engine answers and has the image (no registry serves images to this machine).
+#[test]
+fn a_container_engine_runs_the_step_in_its_image() {
+    let image = "docker.io/library/busybox:1.36";
+    let Some(engine) = ["docker", "podman"].into_iter().find_map(run::executor::Engine::reachable) else {
+        skip("no container engine answers (`docker info`, `podman info`): the container executor test skips");
+        return;
+    };
+    if !engine.has_image(image) {
+        skip(&format!("{} has no {image} and no registry is reachable here: the container executor test skips", engine_name(&engine)));
+        return;
+    }
+    let yaml = template(&format!(
+        "  volumeClaimTemplates:\n  - metadata: {{name: ws}}\n  templates:\n  - name: main\n    dag:\n      tasks:\n      - {{name: a, template: write}}\n      - {{name: b, template: read, depends: a}}\n  - name: write\n    container: {{image: {image}, command: [sh, -c, \"echo from-a > /ws/x\"], volumeMounts: [{{name: ws, mountPath: /ws}}]}}\n  - name: read\n    container: {{image: {image}, command: [sh, -c, \"cat /ws/x; cat /etc/os-release | head -1\"], volumeMounts: [{{name: ws, mountPath: /ws}}]}}\n"
+    ));
+    let objects = parse_objects(yaml.as_bytes(), &Limits::default()).unwrap();
+    let options = Options { time_scale: 1.0, ..Options::default() };
+    let temp = tempfile::tempdir().unwrap();
+    let dirs = Dirs { work: temp.path().join("work"), run: temp.path().join("run") };
+    std::fs::create_dir_all(&dirs.run).unwrap();
+    let log = Buffer::default();
+    let console = Console::new(true, Box::new(Buffer::default()), Box::new(log.clone()), Vec::new());
+    let plan =
+        Plan { template: &objects[0], objects: &objects, parameters: Vec::new(), options: &options, dirs, workflow: "wf-engine".into() };
+    let report = run::execute(&plan, &engine, &console);
+    let log = log.text();
+    assert_eq!(report.status, "Succeeded", "{log}");
+    assert!(log.contains("b | from-a"), "{log}");
+}
+
+fn engine_name(engine: &run::executor::Engine) -> String {
+    use run::executor::Executor;
+    engine.name().to_owned()
+}

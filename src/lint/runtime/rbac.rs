@@ -41,25 +41,19 @@ pub fn service_account(index: &Index, run: &Run, out: &mut Vec<Finding>) {
     }
     let mut bound = Vec::new();
     let mut missing_roles = false;
-    for kind in ["RoleBinding", "ClusterRoleBinding"] {
-        for (_, binding) in index.objects_of(kind) {
-            if !binds(binding, account, namespace) {
-                continue;
-            }
-            let role_kind = text(&binding.0["roleRef"], "kind");
-            let role_name = text(&binding.0["roleRef"], "name");
-            let role_namespace = if role_kind == "Role" { binding.namespace() } else { None };
-            let role = index.objects_of(if role_kind == "ClusterRole" { "ClusterRole" } else { "Role" }).find(|(_, r)| {
-                r.name() == role_name
-                    && (role_kind == "ClusterRole"
-                        || role_namespace.is_none()
-                        || r.namespace().is_none()
-                        || r.namespace() == role_namespace)
-            });
-            match role {
-                Some((_, r)) => bound.push(r),
-                None => missing_roles = true,
-            }
+    for (_, binding) in index.bindings_of(account) {
+        if !binds(binding, account, namespace) {
+            continue;
+        }
+        let role_kind = text(&binding.0["roleRef"], "kind");
+        let role_name = text(&binding.0["roleRef"], "name");
+        let role = match role_kind {
+            "ClusterRole" => index.named("ClusterRole", role_name, None).into_iter().next(),
+            _ => index.named("Role", role_name, binding.namespace()).into_iter().next(),
+        };
+        match role {
+            Some((_, r)) => bound.push(r),
+            None => missing_roles = true,
         }
     }
     if bound.iter().any(|r| grants_task_results(r)) {

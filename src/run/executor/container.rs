@@ -15,7 +15,7 @@ impl Engine {
     /// The engine `program` (`docker` or `podman`), when it answers `info`.
     pub fn reachable(program: &str) -> Option<Engine> {
         let ok = Command::new(program)
-            .args(["info", "--format", "{{.Host.Os}}{{.OSType}}"])
+            .arg("info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -39,6 +39,7 @@ mod run_supply_chain;
 mod run_support;
 mod run_toolchain_fakes;
 mod run_toolchains;
+mod run_toolchains_more;
 mod schema;
 mod sensor_filters;
 mod sensor_warnings;

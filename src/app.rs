@@ -13,6 +13,13 @@ use std::path::{Path, PathBuf};
 /// Where `render` finds the Team pages when `--docs` is not given: beside the tree's directory.
 pub const DEFAULT_DOCS: &str = "docs/pipelines";
 
+/// What bare `pipewright` says before it waits on a terminal, where a user who typed it
+/// expected help rather than silence; nothing when stdin is piped (the KRM function's case) or
+/// the function was asked for by name (`pipewright fn`).
+fn stdin_hint(bare: bool, stdin_is_terminal: bool) -> Option<&'static str> {
+    (bare && stdin_is_terminal).then_some("pipewright: reading a ResourceList from stdin; see `pipewright --help`\n")
+}
+
 /// Runs pipewright with the process's arguments and standard streams; returns the exit code.
 pub fn run() -> i32 {
     let cli = match Cli::try_parse_from(crate::cli::args(std::env::args_os())).and_then(check_usage) {
@@ -24,7 +31,12 @@ pub fn run() -> i32 {
     };
     let (stdin, stdout, stderr) = (std::io::stdin(), std::io::stdout(), std::io::stderr());
     match cli.command {
-        None | Some(Command::Fn) => commands::function::run(&mut stdin.lock(), &mut stdout.lock(), &mut stderr.lock()),
+        None | Some(Command::Fn) => {
+            if let Some(hint) = stdin_hint(cli.command.is_none(), std::io::IsTerminal::is_terminal(&stdin)) {
+                let _ = std::io::Write::write_all(&mut stderr.lock(), hint.as_bytes());
+            }
+            commands::function::run(&mut stdin.lock(), &mut stdout.lock(), &mut stderr.lock())
+        }
         Some(Command::Schema { kind }) => commands::schema::run(
             kind.map(|k| match k {
                 KindArg::Pipeline => Kind::Pipeline,
@@ -131,6 +143,17 @@ fn add_pipeline(args: AddPipelineArgs) -> Result<commands::add::PipelineRequest,
         toolchain: args.toolchain,
         image: args.image,
         no_build_image: args.no_build_image,
+        context_dir: args.context_dir,
+        revision: args.revision,
+        push: args.push,
+        tags: args.tags,
+        pull_requests: args.pull_requests,
+        schedule: args.schedule,
+        git: match (args.git_token_secret, args.git_ssh_secret) {
+            (Some(token), _) => Some(commands::add::GitSecret::Https(token)),
+            (None, Some(key)) => Some(commands::add::GitSecret::Ssh(key)),
+            (None, None) => None,
+        },
     })
 }
 
@@ -278,4 +301,16 @@ fn lint_request(args: LintArgs) -> Result<commands::lint::Request, Failure> {
         ),
     };
     Ok(commands::lint::Request { source, format, warnings_as_errors: args.warnings_as_errors })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stdin_hint;
+
+    #[test]
+    fn only_bare_pipewright_on_a_terminal_gets_the_hint() {
+        assert!(stdin_hint(true, true).is_some_and(|h| h.contains("see `pipewright --help`")));
+        assert_eq!(stdin_hint(true, false), None);
+        assert_eq!(stdin_hint(false, true), None);
+    }
 }

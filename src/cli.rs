@@ -99,6 +99,30 @@ pub struct AddPipelineArgs {
     /// Publish no image: writes `steps: {build-image: false}`, so --image is not needed.
     #[arg(long, conflicts_with = "image")]
     pub no_build_image: bool,
+    /// The project's directory inside the repository (default: its root).
+    #[arg(long, value_name = "DIR")]
+    pub context_dir: Option<String>,
+    /// The branch, tag or commit built by default (default: main).
+    #[arg(long, value_name = "REV")]
+    pub revision: Option<String>,
+    /// Run on pushes to this branch (repeat for several; `*` matches within a path segment).
+    #[arg(long = "push", value_name = "BRANCH")]
+    pub push: Vec<String>,
+    /// Run on pushed semver tags, and publish them.
+    #[arg(long)]
+    pub tags: bool,
+    /// Run on pull requests (without publishing).
+    #[arg(long)]
+    pub pull_requests: bool,
+    /// Run on a cron schedule, such as "0 3 * * *" (without publishing).
+    #[arg(long, value_name = "CRON")]
+    pub schedule: Option<String>,
+    /// Clone over HTTPS with the token in this Secret (NAME, or NAME.KEY for a key other than `password`).
+    #[arg(long, value_name = "NAME[.KEY]", conflicts_with = "git_ssh_secret")]
+    pub git_token_secret: Option<String>,
+    /// Clone over SSH with the key (`ssh-privatekey`) and host keys (`known_hosts`) in this Secret.
+    #[arg(long, value_name = "NAME")]
+    pub git_ssh_secret: Option<String>,
     /// The repo root (default: the nearest directory, here or above, holding argo/workflows/kustomization.yaml).
     #[arg(long, short = 'C')]
     pub dir: Option<PathBuf>,

@@ -33,6 +33,30 @@ pub struct PipelineRequest {
     pub image: Option<String>,
     /// Writes `spec.steps.build-image: false`: the pipeline publishes no image.
     pub no_build_image: bool,
+    /// `spec.contextDir`, when given.
+    pub context_dir: Option<String>,
+    /// `spec.revision`, when given.
+    pub revision: Option<String>,
+    /// `spec.triggers.push.branches`.
+    pub push: Vec<String>,
+    /// `spec.triggers.tags`.
+    pub tags: bool,
+    /// `spec.triggers.pullRequests`.
+    pub pull_requests: bool,
+    /// `spec.triggers.schedule`, when given.
+    pub schedule: Option<String>,
+    /// `spec.git.https` or `spec.git.ssh`, when given.
+    pub git: Option<GitSecret>,
+}
+
+/// The clone's credentials, as given on the command line.
+#[derive(Debug, Clone)]
+pub enum GitSecret {
+    /// `NAME` or `NAME.KEY` (split at the first `.`: Secret names given to pipewright are
+    /// DNS subdomains, but rarely hold dots, while keys often do).
+    Https(String),
+    /// The Secret's name.
+    Ssh(String),
 }
 
 impl PipelineRequest {
@@ -49,8 +73,42 @@ impl PipelineRequest {
         if let Some(image) = &self.image {
             spec.insert("image".into(), Value::String(image.clone()));
         }
+        for (field, value) in [("contextDir", &self.context_dir), ("revision", &self.revision)] {
+            if let Some(v) = value {
+                spec.insert(field.into(), Value::String(v.clone()));
+            }
+        }
         if self.no_build_image {
             spec.insert("steps".into(), json!({"build-image": false}));
+        }
+        match &self.git {
+            Some(GitSecret::Https(secret)) => {
+                let reference = match secret.split_once('.') {
+                    Some((name, key)) => json!({"name": name, "key": key}),
+                    None => json!({"name": secret}),
+                };
+                spec.insert("git".into(), json!({"https": reference}));
+            }
+            Some(GitSecret::Ssh(name)) => {
+                spec.insert("git".into(), json!({"ssh": {"name": name}}));
+            }
+            None => {}
+        }
+        let mut triggers = Map::new();
+        if !self.push.is_empty() {
+            triggers.insert("push".into(), json!({"branches": self.push}));
+        }
+        if self.tags {
+            triggers.insert("tags".into(), Value::Bool(true));
+        }
+        if self.pull_requests {
+            triggers.insert("pullRequests".into(), Value::Bool(true));
+        }
+        if let Some(s) = &self.schedule {
+            triggers.insert("schedule".into(), Value::String(s.clone()));
+        }
+        if !triggers.is_empty() {
+            spec.insert("triggers".into(), Value::Object(triggers));
         }
         Object::new(json!({"apiVersion": API_VERSION, "kind": Kind::Pipeline.as_str(), "metadata": metadata, "spec": spec}))
     }

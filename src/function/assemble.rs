@@ -3,7 +3,7 @@
 
 use super::mode::{Mode, PATH_ANNOTATIONS};
 use super::tripwire;
-use crate::krm::Object;
+use crate::krm::{Object, SOURCE_FILE};
 use crate::render::GENERATED_FROM;
 use crate::validate::is_pipewright;
 
@@ -33,6 +33,7 @@ pub(super) fn passthrough(mode: Mode, input: Vec<Object>) -> (Vec<Object>, Vec<O
     let mut out: Vec<Object> = Vec::with_capacity(input.len());
     let mut earlier: Vec<Object> = Vec::new();
     for mut item in input {
+        item.remove_annotations(&[SOURCE_FILE]);
         let generated = item.annotation(GENERATED_FROM).is_some();
         let spec = is_pipewright(&item);
         match mode {

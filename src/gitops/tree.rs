@@ -5,7 +5,7 @@
 //! render never differs from the build without saying so.
 
 use super::display;
-use crate::krm::{Limits, Object, parse_objects, parse_value};
+use crate::krm::{Limits, Object, SOURCE_FILE, parse_objects, parse_value};
 use crate::validate::is_pipewright;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -136,7 +136,11 @@ impl Walk {
         if field != "resources" && self.exact() && objects.iter().any(|o| !is_pipewright(o)) {
             return self.error(&path, format!("lists a {field} config that is not a pipewright spec: `pipewright render` runs pipewright only; build this tree with kustomize instead"));
         }
-        self.objects.extend(objects);
+        let shown = display(&path);
+        self.objects.extend(objects.into_iter().map(|mut o| {
+            o.set_annotation(SOURCE_FILE, &shown);
+            o
+        }));
     }
 }
 

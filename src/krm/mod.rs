@@ -14,6 +14,11 @@ pub use read::{Limits, ReadError, parse_objects, parse_resource_list, parse_valu
 pub use results::{FieldRef, FileRef, ResultItem, Severity};
 pub use write::{ListWriter, to_yaml, write_resource_list, write_resource_list_to};
 
+/// The file an object was read from by `render`, `add` or `run` (which read the GitOps tree
+/// themselves), so that results can name it. Never written out: the function drops it from
+/// every item it passes through.
+pub const SOURCE_FILE: &str = "internal.pipewright.dev/file";
+
 /// The apiVersion of a KRM ResourceList.
 pub const RESOURCE_LIST_API_VERSION: &str = "config.kubernetes.io/v1";
 

@@ -58,6 +58,9 @@ impl ResultItem {
             Severity::Info => "info",
         };
         let mut line = format!("{severity}: ");
+        if let Some(file) = &self.file {
+            line.push_str(&format!("{}: ", file.path));
+        }
         match &self.resource_ref {
             Some(r) => line.push_str(&format!("{r}: ")),
             None if self.field.is_some() => line.push_str("ResourceList (stdin): "),
@@ -67,9 +70,6 @@ impl ResultItem {
             line.push_str(&format!("{}: ", f.path));
         }
         line.push_str(&self.message);
-        if let Some(file) = &self.file {
-            line.push_str(&format!(" (in {})", file.path));
-        }
         line
     }
 }

@@ -77,6 +77,8 @@ pub struct Pipeline {
     pub toolchain: Toolchain,
     /// The repository to publish to; `None` when the build step is off.
     pub image: Option<ImageRepo>,
+    /// How the image is built.
+    pub build: ImageBuild,
     /// The steps that run, with their overrides.
     pub steps: StepPlan,
     /// Where to report results.
@@ -97,6 +99,17 @@ pub struct Pipeline {
     pub triggers: Triggers,
 }
 
+/// How the image is built; every field unset keeps BuildKit's defaults.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ImageBuild {
+    /// The Dockerfile, a normalized path relative to the context directory.
+    pub dockerfile: Option<String>,
+    /// Build arguments, sorted by name: names are `[A-Za-z_][A-Za-z0-9_]*`, values single-line.
+    pub args: Vec<(String, String)>,
+    /// The stage to build.
+    pub target: Option<String>,
+}
+
 /// How the repository is cloned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GitCheckout {
@@ -108,13 +121,21 @@ pub struct GitCheckout {
     pub submodules: bool,
 }
 
+/// The key of an HTTPS token in its Secret when a Pipeline names none (a basic-auth Secret's).
+pub const DEFAULT_TOKEN_KEY: &str = "password";
+
 /// Credentials for the clone, each a Secret in the pipeline's namespace.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GitAuth {
     /// A public repository.
     None,
-    /// A token over HTTPS (`password`, optional `username`).
-    Https(Name),
+    /// A token over HTTPS (under `key`, `password` by default; optional `username`).
+    Https {
+        /// The Secret.
+        name: Name,
+        /// The key of the token.
+        key: String,
+    },
     /// An SSH key (`ssh-privatekey`) and host keys (`known_hosts`).
     Ssh(Name),
 }

@@ -66,6 +66,8 @@ pub mod param {
     pub const SUBMODULES: &str = "submodules";
     /// The Secret with the clone's credentials.
     pub const GIT_SECRET: &str = "git_secret";
+    /// The key of the HTTPS token in that Secret.
+    pub const GIT_TOKEN_KEY: &str = "git_token_key";
     /// What started the run: `manual`, `push`, `tag`, `pull-request` or `schedule`. It picks the
     /// publishing rule (see the README's table).
     pub const EVENT: &str = "event";
@@ -74,6 +76,12 @@ pub mod param {
     /// The dependency cache claim a run mounts: the pipeline's own, or for pull requests (set
     /// by the Sensor) one of their own, which trusted runs never mount.
     pub const CACHE_CLAIM: &str = "cache_claim";
+    /// The Dockerfile, relative to the context directory.
+    pub const DOCKERFILE: &str = "dockerfile";
+    /// Build arguments, one `NAME=value` per line.
+    pub const BUILD_ARGS: &str = "build_args";
+    /// The Dockerfile stage to build ("" for the last).
+    pub const TARGET: &str = "target";
     /// `true` to push the built image, `false` to build only.
     pub const PUSH: &str = "push";
     /// The Secret holding the webhook (or Slack webhook) URL.

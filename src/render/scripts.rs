@@ -89,6 +89,9 @@ case "${PW_GIT_AUTH:-none}" in
     # any URL. The helper answers git only for https on that host; GIT_ALLOW_PROTOCOL refuses
     # every other transport, submodules included.
     case "$REPO_URL" in https://?*) ;; *) echo "pipewright: HTTPS credentials need an https:// repo URL" >&2; exit 2 ;; esac
+    PW_GIT_TOKEN_KEY=${PW_GIT_TOKEN_KEY:-password}
+    case "$PW_GIT_TOKEN_KEY" in .|..|*/*|*[!A-Za-z0-9._-]*) echo "pipewright: invalid token key" >&2; exit 2 ;; esac
+    export PW_GIT_TOKEN_KEY
     PW_GIT_HOST=${REPO_URL#https://}
     PW_GIT_HOST=${PW_GIT_HOST%%/*}
     PW_GIT_HOST=${PW_GIT_HOST##*@}
@@ -117,7 +120,7 @@ done
 if [ "$protocol" != https ] || [ "$host" != "$PW_GIT_HOST" ]; then exit 0; fi
 if [ -n "$PW_GIT_PATH" ] && [ "$path" != "$PW_GIT_PATH" ]; then exit 0; fi
 if [ -s "$PW_GIT_CREDENTIALS/username" ]; then user=$(head -n1 "$PW_GIT_CREDENTIALS/username"); else user=x-access-token; fi
-printf 'username=%s\npassword=%s\n' "$user" "$(head -n1 "$PW_GIT_CREDENTIALS/password")"
+printf 'username=%s\npassword=%s\n' "$user" "$(head -n1 "$PW_GIT_CREDENTIALS/${PW_GIT_TOKEN_KEY:-password}")"
 EOF
     chmod 0700 /tmp/pipewright/credential
     # The first, empty helper drops any helper a config file names; ours is then the only one.
@@ -237,18 +240,41 @@ pub const PYTHON_DEPS: &str = concat!(
     "fi"
 );
 
-/// Builds `CONTEXT` with BuildKit (rootless, daemonless), pushes `IMAGE:IMAGE_TAG` when `PUSH` is
+/// Builds `PW_CONTEXT` with BuildKit (rootless, daemonless) from `DOCKERFILE` (relative to it),
+/// stage `TARGET` when set, with `BUILD_ARGS` (one `NAME=value` per line, each one argument of
+/// buildctl's, never read by a shell), pushes `IMAGE:IMAGE_TAG` when `PUSH` is
 /// `true`, and records its digest; with `CACHE_TAG` set, reads and writes the layer cache at `IMAGE:CACHE_TAG`.
 pub const BUILD: &str = r#"set -eu
 case "$IMAGE_TAG" in ''|*[!A-Za-z0-9_.-]*) echo "pipewright: invalid image tag" >&2; exit 2 ;; esac
 case "$IMAGE" in ''|*[!a-z0-9./:_-]*) echo "pipewright: invalid image repository" >&2; exit 2 ;; esac
 case "$PUSH" in true|false) ;; *) echo "pipewright: push must be true or false" >&2; exit 2 ;; esac
+dockerfile=${DOCKERFILE:-Dockerfile}
+case "/$dockerfile/" in *//*|*/../*|*/./*) echo "pipewright: the Dockerfile must be a plain relative path inside the context" >&2; exit 2 ;; esac
+case "$dockerfile" in */*) dockerfile_dir=$PW_CONTEXT/${dockerfile%/*} ;; *) dockerfile_dir=$PW_CONTEXT ;; esac
+target=${TARGET:-}
+case "$target" in *[!A-Za-z0-9._-]*) echo "pipewright: invalid build target" >&2; exit 2 ;; esac
 mkdir -p /tmp/pipewright
 set --
+if [ "${dockerfile##*/}" != Dockerfile ]; then set -- --opt "filename=${dockerfile##*/}"; fi
+if [ -n "$target" ]; then set -- "$@" --opt "target=$target"; fi
+if [ -n "${BUILD_ARGS:-}" ]; then
+  # One argument per line, split on newlines only with globbing off: each NAME=value line becomes
+  # one argv entry of buildctl, whatever its characters.
+  set -f
+  pw_ifs=$IFS
+  IFS='
+'
+  for arg in $BUILD_ARGS; do
+    case "$arg" in [A-Za-z_]*=*) ;; *) echo "pipewright: a build argument is not NAME=value" >&2; exit 2 ;; esac
+    set -- "$@" --opt "build-arg:$arg"
+  done
+  IFS=$pw_ifs
+  set +f
+fi
 if [ -n "${CACHE_TAG:-}" ]; then
   # The registry layer cache: a cold or unreachable cache never fails the build. Runs that
   # do not push (pull requests) read it but never write it, so they cannot poison it.
-  set -- --import-cache "type=registry,ref=$IMAGE:$CACHE_TAG"
+  set -- "$@" --import-cache "type=registry,ref=$IMAGE:$CACHE_TAG"
   if [ "$PUSH" = true ]; then
     set -- "$@" --export-cache "type=registry,ref=$IMAGE:$CACHE_TAG,mode=max,ignore-error=true"
   fi
@@ -256,7 +282,7 @@ fi
 buildctl-daemonless.sh build \
   --frontend dockerfile.v0 \
   --local "context=$PW_CONTEXT" \
-  --local "dockerfile=$PW_CONTEXT" \
+  --local "dockerfile=$dockerfile_dir" \
   --output "type=image,name=$IMAGE:$IMAGE_TAG,push=$PUSH" \
   --metadata-file /tmp/pipewright/build.json "$@"
 digest=$(sed -n 's/.*"containerimage.digest": *"\([^"]*\)".*/\1/p' /tmp/pipewright/build.json)
@@ -619,6 +645,29 @@ mod tests {
 
     /// The HTTPS credential helper the clone writes: it answers only `get` for https on the repo
     /// URL's host, so a submodule on another host (or over http) never sees the token.
+    #[test]
+    fn the_https_token_is_read_from_the_named_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().join("pw");
+        let creds = dir.path().join("creds");
+        std::fs::create_dir_all(&creds).unwrap();
+        std::fs::write(creds.join("token"), "t0ken\n").unwrap();
+        let setup = &CLONE[..CLONE.find("if [ \"$DEPTH\" = 0 ]").unwrap()].replace("/tmp/pipewright", tmp.to_str().unwrap());
+        let script = format!("{setup}printf 'protocol=https\\nhost=git.acme.io\\n\\n' | \"$GIT_CONFIG_VALUE_1\" get");
+        let base = [
+            ("EVENT", "push"),
+            ("REPO_URL", "https://git.acme.io/team/app.git"),
+            ("REVISION", "main"),
+            ("DEPTH", "1"),
+            ("PW_GIT_AUTH", "https"),
+            ("PW_GIT_CREDENTIALS", creds.to_str().unwrap()),
+        ];
+        let out = sh(&script, dir.path(), &[&base[..], &[("PW_GIT_TOKEN_KEY", "token")]].concat());
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "username=x-access-token\npassword=t0ken\n");
+        let out = sh(&script, dir.path(), &[&base[..], &[("PW_GIT_TOKEN_KEY", "../creds/token")]].concat());
+        assert_eq!(out.status.code(), Some(2), "a key that is a path is refused");
+    }
+
     #[test]
     fn the_https_token_goes_only_to_the_repo_host() {
         let dir = tempfile::tempdir().unwrap();

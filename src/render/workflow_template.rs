@@ -71,11 +71,16 @@ fn clone_task(p: &Pipeline) -> Task {
     ];
     let template = match &p.git.auth {
         GitAuth::None => template::CLONE,
-        GitAuth::Https(_) => template::CLONE_HTTPS,
+        GitAuth::Https { .. } => template::CLONE_HTTPS,
         GitAuth::Ssh(_) => template::CLONE_SSH,
     };
-    if let GitAuth::Https(secret) | GitAuth::Ssh(secret) = &p.git.auth {
+    if let GitAuth::Https { name: secret, .. } | GitAuth::Ssh(secret) = &p.git.auth {
         args.push(Parameter::value(param::GIT_SECRET, secret.as_str()));
+    }
+    if let GitAuth::Https { key, .. } = &p.git.auth
+        && key != crate::model::DEFAULT_TOKEN_KEY
+    {
+        args.push(Parameter::value(param::GIT_TOKEN_KEY, key.as_str()));
     }
     task_ref(&p.library, "clone", Family::Git, template, None, args)
 }
@@ -118,18 +123,20 @@ fn dag(p: &Pipeline) -> Dag {
     }
     if p.image.is_some() {
         let depends = if checks.is_empty() { after_deps.to_owned() } else { checks.join(" && ") };
-        tasks.push(task_ref(
-            "build-image",
-            Family::Image,
-            template::BUILD,
-            Some(depends),
-            vec![
-                Parameter::value(param::CONTEXT_DIR, workflow_param(param::CONTEXT_DIR)),
-                Parameter::value(param::IMAGE, workflow_param(param::IMAGE)),
-                Parameter::value(param::IMAGE_TAG, format!("{{{{tasks.clone.outputs.parameters.{}}}}}", output::IMAGE_TAG)),
-                Parameter::value(param::PUSH, format!("{{{{tasks.clone.outputs.parameters.{}}}}}", output::PUSH)),
-            ],
-        ));
+        let mut args = vec![
+            Parameter::value(param::CONTEXT_DIR, workflow_param(param::CONTEXT_DIR)),
+            Parameter::value(param::IMAGE, workflow_param(param::IMAGE)),
+            Parameter::value(param::IMAGE_TAG, format!("{{{{tasks.clone.outputs.parameters.{}}}}}", output::IMAGE_TAG)),
+            Parameter::value(param::PUSH, format!("{{{{tasks.clone.outputs.parameters.{}}}}}", output::PUSH)),
+        ];
+        let b = &p.build;
+        args.extend(b.dockerfile.as_ref().map(|d| Parameter::value(param::DOCKERFILE, d.as_str())));
+        if !b.args.is_empty() {
+            let lines: Vec<String> = b.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            args.push(Parameter::value(param::BUILD_ARGS, lines.join("\n")));
+        }
+        args.extend(b.target.as_ref().map(|t| Parameter::value(param::TARGET, t.as_str())));
+        tasks.push(task_ref("build-image", Family::Image, template::BUILD, Some(depends), args));
     }
     // The steps that read the pushed image by digest only run when the build pushed it
     // (pull requests and schedules build without pushing).

@@ -424,7 +424,7 @@ impl State<'_> {
             *total += started.elapsed().as_secs_f64();
         }
         let mut outcome = match exit {
-            Exit::Code(0) => Outcome::of(Phase::Succeeded, ""),
+            Exit::Code(0) => Outcome { exit_code: Some(0), ..Outcome::of(Phase::Succeeded, "") },
             Exit::Code(127) if self.executor.name() == "host" => Outcome {
                 exit_code: Some(127),
                 retryable: false,

@@ -9,8 +9,8 @@ mod team;
 
 pub use meta::SpecMeta;
 pub use pipeline::{
-    AccessMode, CacheSetting, ClaimSettings, GitSettings, Notify, Pipeline, PipelineSpec, PushTrigger, SecretKey, SecretRef, StepOverride,
-    StepSetting, Steps, Toolchain, Triggers,
+    AccessMode, CacheSetting, ClaimSettings, GitSettings, ImageBuild, Notify, Pipeline, PipelineSpec, PushTrigger, SecretKey, SecretRef,
+    StepOverride, StepSetting, Steps, Toolchain, Triggers,
 };
 pub use platform::{LibraryRelease, Platform, PlatformImages, PlatformSpec, RegistrySettings, ScanSettings, Severity};
 pub use supply_chain::{

@@ -59,6 +59,9 @@ pub struct PipelineSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(example = &"registry.acme.io/payments/payments-api")]
     pub image: Option<String>,
+    /// How the image is built: the Dockerfile, build arguments and the target stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<ImageBuild>,
     /// Per-step overrides, keyed by task name. `false` switches a step off; for deps, lint and test an object replaces the command or image (sonar: the image only; security-scan and build-image: on or off only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub steps: Option<Steps>,
@@ -93,6 +96,26 @@ pub struct PipelineSpec {
     pub triggers: Option<Triggers>,
 }
 
+/// How the build-image step builds the image.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ImageBuild {
+    /// The Dockerfile, relative to `contextDir` (which stays the build context). Default: `Dockerfile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"docker/Dockerfile.prod")]
+    pub dockerfile: Option<String>,
+    /// Build arguments (the Dockerfile's `ARG`s), by name. Each value reaches BuildKit as data,
+    /// one argument of its own, never through a shell. Not for secrets: build arguments stay
+    /// in the image's history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = std::collections::BTreeMap::from([("NODE_ENV".to_owned(), "production".to_owned())]))]
+    pub args: Option<std::collections::BTreeMap<String, String>>,
+    /// The stage of a multi-stage Dockerfile to build. Default: the last stage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"runtime")]
+    pub target: Option<String>,
+}
+
 /// How the repository is cloned.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -114,12 +137,22 @@ pub struct GitSettings {
     pub ssh: Option<SecretRef>,
 }
 
-/// A Secret in the pipeline's namespace.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
+/// A Secret in the pipeline's namespace, as Kubernetes writes a reference: `{name, key}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretRef {
     /// The Secret's name.
-    pub secret_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(example = &"git-credentials")]
+    pub name: Option<String>,
+    /// Deprecated: the old spelling of `name`. Still accepted, with a warning, until
+    /// `pipewright.dev/v1beta1`, which will refuse it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_name: Option<String>,
+    /// HTTPS only: the key that holds the token. Default: `password` (a
+    /// `kubernetes.io/basic-auth` Secret). SSH reads `ssh-privatekey` and `known_hosts`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// The dependency cache switched on or off, or sized.
@@ -312,13 +345,18 @@ pub struct Notify {
     pub commit_status: Option<CommitStatus>,
 }
 
-/// A key of a Secret in the pipeline's namespace.
+/// A key of a Secret in the pipeline's namespace, as Kubernetes writes it: `{name, key}`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SecretKey {
     /// The Secret's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(example = &"ci-webhook")]
-    pub secret_name: String,
+    pub name: Option<String>,
+    /// Deprecated: the old spelling of `name`. Still accepted, with a warning, until
+    /// `pipewright.dev/v1beta1`, which will refuse it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_name: Option<String>,
     /// The key inside the Secret.
     #[schemars(example = &"url")]
     pub key: String,

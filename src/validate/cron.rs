@@ -22,22 +22,25 @@ const FIELDS: [Field; 5] = [
     Field { name: "day of week", min: 0, max: 6, names: &DAYS, question: true },
 ];
 
-/// Checks a cron schedule.
-pub fn schedule(s: &str) -> Result<(), String> {
+/// Checks a cron schedule: every bad field (every bad item of a list) is one complaint.
+pub fn schedule(s: &str) -> Result<(), Vec<String>> {
     const VALID: &str = "use five fields (minute hour day-of-month month day-of-week), such as \"0 3 * * *\", or @hourly, @daily, @weekly, @monthly, @yearly";
     if s.starts_with('@') {
-        return if DESCRIPTORS.contains(&s) { Ok(()) } else { Err(format!("{s:?} is not a cron descriptor: {VALID}")) };
+        return if DESCRIPTORS.contains(&s) { Ok(()) } else { Err(vec![format!("{s:?} is not a cron descriptor: {VALID}")]) };
     }
     let parts: Vec<&str> = s.split_whitespace().collect();
     if parts.len() != FIELDS.len() {
-        return Err(format!("{s:?} has {} fields: {VALID}", parts.len()));
+        return Err(vec![format!("{s:?} has {} fields: {VALID}", parts.len())]);
     }
-    for (part, field) in parts.iter().zip(&FIELDS) {
-        for item in part.split(',') {
-            check_item(item, field).map_err(|e| format!("{s:?}: {} field {item:?} {e}", field.name))?;
-        }
-    }
-    Ok(())
+    let complaints: Vec<String> = parts
+        .iter()
+        .zip(&FIELDS)
+        .flat_map(|(part, field)| {
+            part.split(',')
+                .filter_map(move |item| check_item(item, field).err().map(|e| format!("{s:?}: {} field {item:?} {e}", field.name)))
+        })
+        .collect();
+    if complaints.is_empty() { Ok(()) } else { Err(complaints) }
 }
 
 fn check_item(item: &str, f: &Field) -> Result<(), String> {
@@ -115,6 +118,13 @@ mod tests {
         ] {
             assert!(schedule(bad).is_err(), "{bad}");
         }
-        assert!(schedule("61 * * * *").unwrap_err().contains("minute field"));
+        assert!(schedule("61 * * * *").unwrap_err()[0].contains("minute field"));
+    }
+
+    #[test]
+    fn reports_every_bad_field() {
+        let complaints = schedule("61 24 0,32 13 7").unwrap_err();
+        let fields: Vec<&str> = complaints.iter().map(|c| c.split(" field ").next().unwrap().rsplit(": ").next().unwrap()).collect();
+        assert_eq!(fields, ["minute", "hour", "day of month", "day of month", "month", "day of week"], "{complaints:?}");
     }
 }

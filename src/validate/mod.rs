@@ -58,11 +58,7 @@ pub struct Problems {
 
 impl Problems {
     fn for_object(object: &Object) -> Self {
-        let file = object
-            .annotation("internal.config.kubernetes.io/path")
-            .or_else(|| object.annotation("config.kubernetes.io/path"))
-            .map(str::to_owned);
-        Problems { object: Some(object.reference()), file, items: Vec::new() }
+        Problems { object: Some(object.reference()), file: source_file(object).map(str::to_owned), items: Vec::new() }
     }
 
     /// Records an error at `path`.
@@ -113,6 +109,15 @@ impl Validated {
     }
 }
 
+/// The file an object came from: the orchestrator's path annotation (kpt, kustomize), or the
+/// one `render`, `add` and `run` set when they read the tree.
+fn source_file(object: &Object) -> Option<&str> {
+    object
+        .annotation("internal.config.kubernetes.io/path")
+        .or_else(|| object.annotation("config.kubernetes.io/path"))
+        .or_else(|| object.annotation(crate::krm::SOURCE_FILE))
+}
+
 /// Whether an object is one of pipewright's kinds: any version of the group, or one of its
 /// kinds under a group that looks like a typo of ours (`pipewright.io`, `pipewrite.dev`, or no
 /// group at all), which validation then refuses, naming the valid apiVersion. Another group's
@@ -153,9 +158,10 @@ pub fn validate(objects: &[&Object]) -> Validated {
                 slot.insert(object);
                 out.specs.push(spec);
             } else {
+                let first = seen.get(&origin).and_then(|o| source_file(o)).map(|f| format!(" (first in {f})")).unwrap_or_default();
                 problems.push(
                     &Path::key(&Path::root(), "metadata.name"),
-                    format!("{origin} is declared twice: each namespace and name may appear only once"),
+                    format!("{origin} is declared twice{first}: each namespace and name may appear only once"),
                 );
             }
         }

@@ -79,6 +79,7 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         problems.push_with(crate::krm::Severity::Warning, &steps_path.key("sonar"), message);
         steps.sonar = Step::Off;
     }
+    let build = image_build(problems, &spec_path.key("build"), s.build, steps.build_image.enabled());
     let git = git(problems, &spec_path.key("git"), &s.repo, s.git.unwrap_or_default());
     let cache = cache(problems, &spec_path.key("cache"), s.cache);
     let workspace = volume(problems, &spec_path.key("workspace"), DEFAULT_WORKSPACE_SIZE, s.workspace.unwrap_or_default());
@@ -100,6 +101,7 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         context_dir: context_dir?,
         toolchain: s.toolchain,
         image: if steps.build_image.enabled() { image } else { None },
+        build,
         steps,
         notify: notify?,
         fail_on: s.scan.and_then(|sc| sc.fail_on),
@@ -110,6 +112,33 @@ pub(super) fn check(p: spec::Pipeline, problems: &mut Problems) -> Option<model:
         library: library?,
         triggers: triggers?,
     })
+}
+
+/// The build settings: a Dockerfile path inside the repository, build arguments with valid
+/// names and one-line values, a stage name. With the build-image step off they do nothing.
+fn image_build(problems: &mut Problems, path: &Path, given: Option<spec::ImageBuild>, building: bool) -> model::ImageBuild {
+    let Some(given) = given else { return model::ImageBuild::default() };
+    if !building {
+        let message = "has no effect: `steps.build-image` is `false`, so this pipeline builds no image".to_owned();
+        problems.push_with(Severity::Warning, path, message);
+    }
+    let dockerfile = given.dockerfile.and_then(|d| match rules::dockerfile(&d) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            problems.push(&path.key("dockerfile"), e);
+            None
+        }
+    });
+    let mut args = Vec::new();
+    for (name, value) in given.args.unwrap_or_default() {
+        let arg = path.key("args").key(&name);
+        let ok = problems.check(&arg, rules::build_arg_name(&name)) & problems.check(&arg, rules::build_arg_value(&value));
+        if ok {
+            args.push((name, value));
+        }
+    }
+    let target = given.target.filter(|t| problems.check(&path.key("target"), rules::build_target(t)));
+    model::ImageBuild { dockerfile, args, target }
 }
 
 /// The scan and the build run the platform's scanner and builder, whose images the Platform
@@ -163,14 +192,14 @@ fn generic_steps(problems: &mut Problems, path: &Path, given: &Steps) {
 fn git(problems: &mut Problems, path: &Path, repo: &str, g: GitSettings) -> Option<GitCheckout> {
     let https_repo = repo.starts_with("https://");
     let ssh_repo = repo.starts_with("ssh://") || !repo.contains("://");
-    let mut secret = |key: &str, r: &spec::SecretRef, fits: bool, needs: &str| -> Option<Name> {
+    let secret = |problems: &mut Problems, key: &str, r: &spec::SecretRef, fits: bool, needs: &str| -> Option<Name> {
         let at = path.key(key);
-        let ok = problems.check(&at.key("secretName"), rules::dns_subdomain(&r.secret_name));
+        let name = supply_chain::secret_name(problems, &at, r.name.clone(), r.secret_name.clone());
         // An invalid repo (its own problem) fits no credentials: saying so would repeat it.
         if !fits && rules::git_url(repo).is_ok() {
             problems.push(&at, format!("does not fit `spec.repo` {repo:?}: {key} credentials need {needs}"));
         }
-        (ok && fits).then(|| Name::checked(&r.secret_name))
+        name.filter(|_| fits)
     };
     let auth = match (&g.https, &g.ssh) {
         (Some(_), Some(_)) => {
@@ -178,9 +207,18 @@ fn git(problems: &mut Problems, path: &Path, repo: &str, g: GitSettings) -> Opti
             None
         }
         (Some(h), None) => {
-            secret("https", h, https_repo, "an https:// repo URL (a token is never sent over plain http://)").map(GitAuth::Https)
+            let name = secret(problems, "https", h, https_repo, "an https:// repo URL (a token is never sent over plain http://)");
+            let key = h.key.clone().unwrap_or_else(|| model::DEFAULT_TOKEN_KEY.into());
+            let key_ok = problems.check(&path.key("https").key("key"), rules::secret_key(&key));
+            name.filter(|_| key_ok).map(|name| GitAuth::Https { name, key })
         }
-        (None, Some(k)) => secret("ssh", k, ssh_repo, "an ssh://host/path or git@host:path repo URL").map(GitAuth::Ssh),
+        (None, Some(k)) => {
+            if k.key.is_some() {
+                let message = "does not apply to SSH: the Secret's `ssh-privatekey` and `known_hosts` keys are read".to_owned();
+                problems.push(&path.key("ssh").key("key"), message);
+            }
+            secret(problems, "ssh", k, ssh_repo, "an ssh://host/path or git@host:path repo URL").map(GitAuth::Ssh)
+        }
         (None, None) => {
             if ssh_repo && rules::git_url(repo).is_ok() {
                 problems.push_with(

@@ -50,6 +50,49 @@ fn no_argo_expression(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A Dockerfile path: relative to the context directory, inside the repository, not a directory.
+pub fn dockerfile(s: &str) -> Result<String, String> {
+    let path =
+        context_dir(s).map_err(|e| e.replace("such as `.` or `services/api`", "such as `Dockerfile` or `docker/Dockerfile.prod`"))?;
+    if path == "." || s.ends_with('/') {
+        return Err(format!("{s:?} names a directory: name the Dockerfile itself, such as `Dockerfile` or `docker/Dockerfile.prod`"));
+    }
+    Ok(path)
+}
+
+/// A build argument's name, as Dockerfile `ARG` takes it.
+pub fn build_arg_name(s: &str) -> Result<(), String> {
+    let mut chars = s.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s.len() <= 128;
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{s:?} is not a build argument name: use letters, digits and `_`, not starting with a digit (at most 128)"))
+    }
+}
+
+/// A build argument's value: one line of text that Argo will not evaluate.
+pub fn build_arg_value(s: &str) -> Result<(), String> {
+    if s.contains(['\n', '\r', '\0']) {
+        return Err("must be one line: build arguments are passed one per line, as data".into());
+    }
+    if s.len() > 4096 {
+        return Err(format!("is {} bytes long: the limit is 4096", s.len()));
+    }
+    no_argo_expression(s)
+}
+
+/// A Dockerfile stage name.
+pub fn build_target(s: &str) -> Result<(), String> {
+    let mut chars = s.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        && s.len() <= 128;
+    if ok { Ok(()) } else { Err(format!("{s:?} is not a stage name: use letters, digits and . _ - (as in `FROM … AS runtime`)")) }
+}
+
 fn printable(s: &str, what: &str) -> Result<(), String> {
     if s.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(format!("{what} must not contain whitespace or control characters"));

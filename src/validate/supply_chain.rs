@@ -33,9 +33,33 @@ fn url(problems: &mut Problems, path: &Path, value: &str) -> Option<HttpUrl> {
 
 /// Checks a Secret name and key pair.
 pub(super) fn secret_key(problems: &mut Problems, path: &Path, s: spec::SecretKey) -> Option<SecretKeyRef> {
-    let name = problems.check(&path.key("secretName"), rules::dns_subdomain(&s.secret_name));
+    let name = secret_name(problems, path, s.name, s.secret_name);
     let key = problems.check(&path.key("key"), rules::secret_key(&s.key));
-    (name && key).then(|| SecretKeyRef { name: Name::checked(s.secret_name), key: s.key })
+    Some(SecretKeyRef { name: name?, key: key.then_some(s.key)? })
+}
+
+/// The name of a Secret reference: `name`, or the deprecated `secretName` (with a warning that
+/// says what to write and when it goes); never both.
+pub(super) fn secret_name(problems: &mut Problems, path: &Path, name: Option<String>, old: Option<String>) -> Option<Name> {
+    let (field, value) = match (name, old) {
+        (Some(_), Some(_)) => {
+            problems.push(&path.key("secretName"), "is the deprecated spelling of `name`, which is set too: remove `secretName`".into());
+            return None;
+        }
+        (Some(n), None) => ("name", n),
+        (None, Some(n)) => {
+            let message = "is deprecated: write `name` instead (`{name, key}`, Kubernetes' own shape of a Secret reference); \
+                           `secretName` is accepted until pipewright.dev/v1beta1, which will refuse it"
+                .to_owned();
+            problems.push_with(crate::krm::Severity::Warning, &path.key("secretName"), message);
+            ("secretName", n)
+        }
+        (None, None) => {
+            problems.push(&path.key("name"), "is required: the Secret's name, in the pipeline's namespace".into());
+            return None;
+        }
+    };
+    problems.check(&path.key(field), rules::dns_subdomain(&value)).then(|| Name::checked(value))
 }
 
 pub(super) fn platform(s: &spec::PlatformSpec, spec_path: &Path, problems: &mut Problems) -> Option<PlatformSettings> {

@@ -34,7 +34,15 @@ pub(super) fn check(problems: &mut Problems, path: &Path, repo: Option<&GitUrl>,
             non_empty_list(problems, &path.key("push").key("branches"), p.branches, empty, branch_pattern, BranchPattern::checked)
         }
     };
-    let schedule = t.schedule.map(|s| problems.check(&path.key("schedule"), cron::schedule(&s)).then(|| CronSchedule::checked(s)));
+    let schedule = t.schedule.map(|s| match cron::schedule(&s) {
+        Ok(()) => Some(CronSchedule::checked(s)),
+        Err(complaints) => {
+            for complaint in complaints {
+                problems.push(&path.key("schedule"), complaint);
+            }
+            None
+        }
+    });
     let mut triggers = Triggers {
         repository: None,
         push: push?,

@@ -70,7 +70,8 @@ fn assert_names_object_and_field(case: &str, run: &super::support::Run) {
             None => "ResourceList (stdin)".into(),
         };
         let field = if field == "." { String::new() } else { format!(" {field}:") };
-        let line = format!("error: {object}:{field} {}", r["message"].as_str().unwrap());
+        let file = r["file"]["path"].as_str().map(|f| format!("{f}: ")).unwrap_or_default();
+        let line = format!("error: {file}{object}:{field} {}", r["message"].as_str().unwrap());
         assert!(run.stderr.contains(&line), "{case}: stderr lacks {line:?}:\n{}", run.stderr);
     }
 }

@@ -76,6 +76,26 @@ fn kinds_as_users_write_them() {
     assert!(std::fs::read_to_string(dir.path().join("argo/events/teams/payments.yaml")).unwrap().contains("kind: Team"));
 }
 
+/// Bare `pipewright` on a terminal says what it waits for (one line on stderr) before reading;
+/// piped, it stays silent. `script` gives it a pseudo-terminal and passes on the end of input.
+#[test]
+fn bare_pipewright_on_a_terminal_prints_a_hint() {
+    let hint = "pipewright: reading a ResourceList from stdin; see `pipewright --help`";
+    let piped = super::support::function(b"");
+    assert!(!piped.stderr.contains(hint), "{}", piped.stderr);
+    let command = format!("'{}'", super::support::bin().display());
+    let Ok(out) = std::process::Command::new("script").args(["-qec", &command, "/dev/null"]).stdin(std::process::Stdio::null()).output()
+    else {
+        assert!(std::env::var_os("CI").is_none(), "script (util-linux) is missing, and CI is set");
+        super::support::skip("script (util-linux) is not installed: no pseudo-terminal for the hint test");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let first = text.lines().next().unwrap_or_default();
+    assert_eq!(first.trim_end_matches('\r'), hint, "{text}");
+    assert_eq!(text.matches(hint).count(), 1, "{text}");
+}
+
 /// `add team --events github` takes organization webhooks (`--organization`) instead of
 /// repositories, and refuses neither or both.
 #[test]

@@ -25,7 +25,7 @@ const FIELDS: &[Field] = &[
     Field { path: "spec.steps.test.command", set: |b, v| b["pipeline"]["spec"]["steps"]["test"]["command"][1] = v.into() },
     Field { path: "spec.steps.lint.command", set: |b, v| b["pipeline"]["spec"]["steps"]["lint"] = json!({"command": [v]}) },
     Field { path: "spec.steps.test.image", set: |b, v| b["pipeline"]["spec"]["steps"]["test"]["image"] = v.into() },
-    Field { path: "spec.notify.webhook.secretName", set: |b, v| b["pipeline"]["spec"]["notify"]["webhook"]["secretName"] = v.into() },
+    Field { path: "spec.notify.webhook.name", set: |b, v| b["pipeline"]["spec"]["notify"]["webhook"]["name"] = v.into() },
     Field { path: "spec.notify.webhook.key", set: |b, v| b["pipeline"]["spec"]["notify"]["webhook"]["key"] = v.into() },
     Field { path: "spec.triggers.push.branches", set: |b, v| b["pipeline"]["spec"]["triggers"]["push"]["branches"][0] = v.into() },
     Field { path: "spec.sonar.projectKey", set: |b, v| b["pipeline"]["spec"]["sonar"]["projectKey"] = v.into() },
@@ -53,8 +53,8 @@ fn pipeline() -> Value {
             "triggers": {"push": {"branches": ["main", "release/*"]}},
             "sonar": {"projectKey": "payments_api"},
             "notify": {
-                "webhook": {"secretName": "ci-webhook", "key": "url"},
-                "commitStatus": {"provider": "github", "token": {"secretName": "gh-token", "key": "token"}, "apiUrl": "https://api.github.com"}
+                "webhook": {"name": "ci-webhook", "key": "url"},
+                "commitStatus": {"provider": "github", "token": {"name": "gh-token", "key": "token"}, "apiUrl": "https://api.github.com"}
             }
         }
     })
@@ -72,7 +72,7 @@ fn input(field: &Field, value: &str) -> Vec<u8> {
     // Sonar on, so the project key reaches a real scanner step, not a no-op.
     let platform = json!({
         "apiVersion": "pipewright.dev/v1alpha1", "kind": "Platform", "metadata": {"name": "acme"},
-        "spec": {"sonar": {"hostUrl": "https://sonar.acme.io", "token": {"secretName": "sonar-token", "key": "token"}}}
+        "spec": {"sonar": {"hostUrl": "https://sonar.acme.io", "token": {"name": "sonar-token", "key": "token"}}}
     });
     let raw = value.strip_prefix("raw:");
     (field.set)(&mut bundle, if raw.is_some() { RAW } else { value });

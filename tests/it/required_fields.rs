@@ -16,11 +16,11 @@ fn cases() -> Vec<(Value, Vec<(&'static str, Value, &'static str)>)> {
         "metadata": {"name": "api", "namespace": "team-a"},
         "spec": {
             "repo": "https://github.com/acme/api.git", "toolchain": "node", "image": "registry.acme.io/acme/api",
-            "git": {"https": {"secretName": "git-token"}},
+            "git": {"https": {"name": "git-token"}},
             "triggers": {"push": {"branches": ["main"]}},
             "notify": {
-                "webhook": {"secretName": "hooks", "key": "url"},
-                "commitStatus": {"provider": "github", "token": {"secretName": "gh", "key": "token"}}
+                "webhook": {"name": "hooks", "key": "url"},
+                "commitStatus": {"provider": "github", "token": {"name": "gh", "key": "token"}}
             }
         }
     });
@@ -44,7 +44,7 @@ fn cases() -> Vec<(Value, Vec<(&'static str, Value, &'static str)>)> {
         "apiVersion": "pipewright.dev/v1alpha1", "kind": "Platform",
         "metadata": {"name": "acme"},
         "spec": {
-            "sonar": {"hostUrl": "https://sonar.acme.io", "token": {"secretName": "sonar", "key": "token"}},
+            "sonar": {"hostUrl": "https://sonar.acme.io", "token": {"name": "sonar", "key": "token"}},
             "versions": [{"version": "v1"}, {"version": "v2"}]
         }
     });

@@ -30,6 +30,7 @@ fn node_clones_installs_lints_and_tests_then_finds_its_cache_warm() {
     assert_eq!(first.report["status"], "Succeeded");
     for task in ["clone", "deps", "lint", "test"] {
         first.expect(task, "Succeeded");
+        assert_eq!(first.task(task)["exitCode"], 0, "{task} ran a pod that exited 0: {:#}", first.report);
     }
     for task in SUPPLY_CHAIN {
         first.expect(task, "Skipped");

@@ -21,8 +21,8 @@ fn pipeline(name: &str, toolchain: &str, extra: &str) -> String {
     toolchain: {toolchain}
     image: registry.example.com/zzimage
     notify:
-      webhook: {{secretName: zzsecret-hook, key: url}}
-      commitStatus: {{provider: github, token: {{secretName: zzsecret-status, key: token}}, apiUrl: "https://zzapi.example.com/api/v3"}}
+      webhook: {{name: zzsecret-hook, key: url}}
+      commitStatus: {{provider: github, token: {{name: zzsecret-status, key: token}}, apiUrl: "https://zzapi.example.com/api/v3"}}
     triggers: {{push: {{branches: [main, zzbranch/*]}}}}
     sonar: {{projectKey: "zzkey_{name}"}}
     steps:
@@ -38,16 +38,15 @@ fn input() -> String {
     // Sonar on, so the project key reaches the real scanner step rather than a no-op.
     list.push_str(concat!(
         "- apiVersion: pipewright.dev/v1alpha1\n  kind: Platform\n  metadata: {name: acme}\n",
-        "  spec: {sonar: {hostUrl: https://sonar.acme.io, token: {secretName: sonar-token, key: token}}}\n"
+        "  spec: {sonar: {hostUrl: https://sonar.acme.io, token: {name: sonar-token, key: token}}}\n"
     ));
     for t in ["node", "python", "go", "maven", "gradle", "rust", "dotnet", "generic"] {
         list.push_str(&pipeline(&format!("p-{t}"), t, ""));
     }
     list.push_str(
-        &pipeline("p-ssh", "go", "    git: {ssh: {secretName: zzsecret-key}}\n")
-            .replace("https://git.example.com/", "git@git.example.com:"),
+        &pipeline("p-ssh", "go", "    git: {ssh: {name: zzsecret-key}}\n").replace("https://git.example.com/", "git@git.example.com:"),
     );
-    list.push_str(&pipeline("p-https", "rust", "    git: {https: {secretName: zzsecret-token}, depth: 0, submodules: true}\n"));
+    list.push_str(&pipeline("p-https", "rust", "    git: {https: {name: zzsecret-token}, depth: 0, submodules: true}\n"));
     list
 }
 

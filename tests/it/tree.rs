@@ -128,7 +128,7 @@ fn add_refuses_an_existing_name_and_leaves_the_tree_alone() {
     assert_eq!(again.code, 1);
     assert_eq!(
         again.stderr,
-        "pipewright: error: Pipeline/team-a/api: metadata.name: Pipeline/team-a/api is declared twice: each namespace and name may appear only once\n"
+        "pipewright: error: Pipeline/team-a/api: metadata.name: Pipeline/team-a/api is declared twice (first in argo/workflows/pipelines/api.yaml): each namespace and name may appear only once\n"
     );
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
     // A file that is not that spec, in the way of the new one.
@@ -158,7 +158,7 @@ fn add_puts_a_name_taken_in_another_namespace_under_that_namespace() {
     let again = add(dir.path(), "api", "team-b", "go");
     assert_eq!(
         again.stderr,
-        "pipewright: error: Pipeline/team-b/api: metadata.name: Pipeline/team-b/api is declared twice: each namespace and name may appear only once\n"
+        "pipewright: error: Pipeline/team-b/api: metadata.name: Pipeline/team-b/api is declared twice (first in argo/workflows/pipelines/team-b/api.yaml): each namespace and name may appear only once\n"
     );
     assert_eq!(before, read_tree(dir.path()), "a refused add changed the tree");
     // Teams follow the same rule.
@@ -450,7 +450,7 @@ fn render_writes_nothing_when_the_input_is_wrong() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.starts_with(
-            "pipewright: error: Pipeline/team-a/api: spec.toolchain: unknown value \"nodejs\", did you mean \"node\"? (valid: \"node\", "
+            "pipewright: error: argo/workflows/pipelines/api.yaml: Pipeline/team-a/api: spec.toolchain: unknown value \"nodejs\", did you mean \"node\"? (valid: \"node\", "
         ),
         "{}",
         run.stderr
@@ -500,4 +500,94 @@ fn install_copies_the_running_binary() {
     let version = support::run_in(&installed, &["--version"], b"", dir.path());
     assert_eq!(version.code, 0);
     assert!(version.stdout.starts_with("pipewright "), "{}", version.stdout);
+}
+
+/// `add pipeline` writes what its flags say: context dir, revision, push branches, tags, pull
+/// requests, schedule and the clone's Secret, as the spec's own fields, and the tree renders.
+#[test]
+fn add_pipeline_flags_write_the_spec() {
+    let repo = initialized();
+    let dir = repo.path();
+    let args = [
+        "add",
+        "pipeline",
+        "api",
+        "--namespace",
+        "team",
+        "--repo",
+        "https://gitlab.acme.io/team/api.git",
+        "--toolchain",
+        "go",
+        "--image",
+        "registry.acme.io/team/api",
+        "--context-dir",
+        "services/api",
+        "--revision",
+        "develop",
+        "--push",
+        "main",
+        "--push",
+        "release/*",
+        "--tags",
+        "--pull-requests",
+        "--schedule",
+        "0 3 * * *",
+        "--git-token-secret",
+        "gitlab-token.token",
+    ];
+    ok(pipewright(&args, dir));
+    let text = std::fs::read_to_string(dir.join("argo/workflows/pipelines/api.yaml")).unwrap();
+    let spec: serde_json::Value = serde_yaml::from_str::<serde_json::Value>(&text).unwrap()["spec"].clone();
+    assert_eq!(
+        spec,
+        serde_json::json!({
+            "repo": "https://gitlab.acme.io/team/api.git", "toolchain": "go", "image": "registry.acme.io/team/api",
+            "contextDir": "services/api", "revision": "develop",
+            "git": {"https": {"name": "gitlab-token", "key": "token"}},
+            "triggers": {"push": {"branches": ["main", "release/*"]}, "tags": true, "pullRequests": true, "schedule": "0 3 * * *"}
+        })
+    );
+    ok(pipewright(&["render"], dir));
+    let ssh = [
+        "add",
+        "pipeline",
+        "web",
+        "--namespace",
+        "team",
+        "--repo",
+        "git@github.com:acme/web.git",
+        "--toolchain",
+        "node",
+        "--no-build-image",
+        "--git-ssh-secret",
+        "web-deploy-key",
+    ];
+    ok(pipewright(&ssh, dir));
+    let text = std::fs::read_to_string(dir.join("argo/workflows/pipelines/web.yaml")).unwrap();
+    let spec: serde_json::Value = serde_yaml::from_str::<serde_json::Value>(&text).unwrap()["spec"].clone();
+    assert_eq!(spec["git"], serde_json::json!({"ssh": {"name": "web-deploy-key"}}));
+    let both = pipewright(
+        &[
+            "add",
+            "pipeline",
+            "x",
+            "--repo",
+            "https://a.io/x.git",
+            "--toolchain",
+            "go",
+            "--no-build-image",
+            "--git-token-secret",
+            "a",
+            "--git-ssh-secret",
+            "b",
+        ],
+        dir,
+    );
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    let bad = pipewright(
+        &["add", "pipeline", "y", "--repo", "https://a.io/y.git", "--toolchain", "go", "--no-build-image", "--schedule", "61 * * * *"],
+        dir,
+    );
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("spec.triggers.schedule: \"61 * * * *\": minute field"), "{}", bad.stderr);
 }

@@ -53,7 +53,7 @@ fn schedule(s: &str) -> Result<(), String> {
     if let Some(every) = rest.strip_prefix("@every ") {
         return duration(every.trim()).then_some(()).ok_or_else(|| format!("{s:?}: @every needs a duration such as 5m or 1h30m"));
     }
-    crate::validate::cron_schedule(rest)
+    crate::validate::cron_schedule(rest).map_err(|every_bad_field| every_bad_field.join("; "))
 }
 
 /// A Go duration: numbers with units (`1h30m`, `90s`, `1.5h`).

@@ -79,6 +79,10 @@ fn clone(platform: &Platform, name: &str, auth: Auth) -> Template {
         Auth::Ssh => Some(("ssh", "A Secret with the private key under `ssh-privatekey` and host keys under `known_hosts`.")),
     };
     let mut volumes = Vec::new();
+    if let Auth::Https = auth {
+        vars.push(env("PW_GIT_TOKEN_KEY", &input(param::GIT_TOKEN_KEY)));
+        inputs.push(Parameter::with_default(param::GIT_TOKEN_KEY, crate::model::DEFAULT_TOKEN_KEY, "The key of the token in the Secret."));
+    }
     if let Some((kind, description)) = credentials {
         vars.push(env("PW_GIT_AUTH", kind));
         vars.push(env("PW_GIT_CREDENTIALS", CREDENTIALS_PATH));

@@ -16,6 +16,9 @@ pub(super) fn build(platform: &Platform) -> Template {
         env("IMAGE_TAG", &input(param::IMAGE_TAG)),
         env("PUSH", &input(param::PUSH)),
         env("PW_CONTEXT", &format!("{SOURCE_PATH}/{}", input(param::CONTEXT_DIR))),
+        env("DOCKERFILE", &input(param::DOCKERFILE)),
+        env("BUILD_ARGS", &input(param::BUILD_ARGS)),
+        env("TARGET", &input(param::TARGET)),
         env("BUILDKITD_FLAGS", "--oci-worker-no-process-sandbox"),
         env("DOCKER_CONFIG", "/home/user/.docker"),
         env("CACHE_TAG", platform.build_cache_tag.as_deref().unwrap_or("")),
@@ -48,6 +51,13 @@ pub(super) fn build(platform: &Platform) -> Template {
             Parameter::required(param::IMAGE, "The image repository to push to."),
             Parameter::required(param::IMAGE_TAG, "The tag to push."),
             Parameter::with_default(param::PUSH, "true", "true to push the image, false to build only (pull requests)."),
+            Parameter::with_default(param::DOCKERFILE, "Dockerfile", "The Dockerfile, relative to the context directory."),
+            Parameter::with_default(
+                param::BUILD_ARGS,
+                "",
+                "Build arguments, one NAME=value per line, each passed to BuildKit as one argument.",
+            ),
+            Parameter::with_default(param::TARGET, "", "The Dockerfile stage to build; empty builds the last one."),
         ],
         c,
     );

@@ -61,7 +61,7 @@ pub fn select(arg: &str, cwd: &Path) -> Result<Selected, Problems> {
             )])
         })?;
         let dir = root.join(gitops::ARGO_DIR);
-        let objects = tree::collect(&dir, tree::Strictness::Exact).map_err(Problems)?;
+        let objects = gitops::roots::collect(&dir, tree::Strictness::Exact).map_err(Problems)?;
         (objects, display(&dir), Some(arg))
     };
     let (namespace, name) = pick(&objects, wanted, &source)?;

@@ -37,7 +37,7 @@ pub fn run(request: &Request, stdin: &mut dyn Read, out: &mut dyn Write, errors:
     let bundle = match &request.source {
         Source::ResourceList => return validator_from(stdin, out, errors, request.warnings_as_errors),
         Source::Paths(paths) => Bundle::read(paths, stdin),
-        Source::Tree(dir) => tree::collect(dir, tree::Strictness::Exact).map(Bundle::from_objects),
+        Source::Tree(dir) => crate::gitops::roots::collect(dir, tree::Strictness::Exact).map(Bundle::from_objects),
     };
     let mut bundle = match bundle {
         Ok(bundle) => bundle,

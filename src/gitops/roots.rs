@@ -113,6 +113,19 @@ fn error(object: &Object, field: &str, message: String) -> ResultItem {
     }
 }
 
+/// Every object the files of every Application root hold (the specs unexpanded), roots in
+/// label order: the tree as one input, for readers that expand it themselves (`lint`, `run`).
+pub fn collect(argo: &Path, strictness: tree::Strictness) -> Result<Vec<Object>, Vec<String>> {
+    let (mut objects, mut errors) = (Vec::new(), Vec::new());
+    for root in roots(argo)? {
+        match tree::collect(&root.dir, strictness) {
+            Ok(found) => objects.extend(found),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() { Ok(objects) } else { Err(errors) }
+}
+
 /// The Application roots of the tree in `argo`, sorted by label.
 pub fn roots(argo: &Path) -> Result<Vec<Root>, Vec<String>> {
     if tree::kustomization_file(argo).is_some() {

@@ -141,6 +141,12 @@ fn every_application_root_builds_alone_and_no_object_is_in_two() {
         assert!(problems.is_empty(), "Argo checks failed:\n{}", problems.join("\n"));
     }
 
+    // lint reads the same tree walk: every root's specs, rendered.
+    let lint = pipewright(&["lint"], repo);
+    assert_eq!(lint.code, 0, "{}\n{}", lint.stdout, lint.stderr);
+    assert!(lint.stdout.contains("0 errors"), "{}", lint.stdout);
+    assert!(lint.stdout.contains("ClusterWorkflowTemplate/pipewright-v1-"), "the library was not linted: {}", lint.stdout);
+
     // render walks every root; what it writes is what the builds make.
     let stdout = ok(pipewright(&["render"], repo), "render");
     assert!(stdout.contains("(3 Application roots)"), "{stdout}");

@@ -60,6 +60,8 @@ pub fn select(arg: &str, cwd: &Path) -> Result<Selected, Problems> {
                 gitops::WORKFLOWS_KUSTOMIZATION
             )])
         })?;
+        // Every Application root (one in the default layout; the platform and each team's
+        // folder in the teams layout) joins one bundle, so the Pipeline finds its library.
         let dir = root.join(gitops::ARGO_DIR);
         let objects = gitops::roots::collect(&dir, tree::Strictness::Exact).map_err(Problems)?;
         (objects, display(&dir), Some(arg))

@@ -135,3 +135,48 @@ fn a_failed_run_exits_1_and_names_the_task() {
     assert!(stdout.contains("clone: attempt 1 ended"), "the clone was retried: {stdout}");
     assert!(stdout.lines().any(|l| l.starts_with("deps ") && l.contains("Omitted")), "{stdout}");
 }
+
+#[test]
+fn a_pipeline_named_in_a_teams_layout_finds_the_platforms_library() {
+    if !have_bwrap() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for args in [
+        &["init", "--layout", "teams"][..],
+        &["add", "team", "payments", "--namespace", "team-payments", "--group", "devs"][..],
+        &[
+            "add",
+            "pipeline",
+            "api",
+            "--namespace",
+            "team-payments",
+            "--repo",
+            "https://example.com/a/api.git",
+            "--toolchain",
+            "node",
+            "--no-build-image",
+        ][..],
+    ] {
+        let done = pipewright(args, root);
+        assert_eq!(done.code, 0, "{args:?}: {}", done.stderr);
+    }
+    let source = root.join("api-src");
+    std::fs::create_dir(&source).unwrap();
+    git(&source, &["init", "-q", "-b", "main"]);
+    std::fs::write(source.join("README"), "api\n").unwrap();
+    git(&source, &["add", "README"]);
+    git(&source, &["commit", "-qm", "one"]);
+    let mut args = vec!["run", "team-payments/api", "--executor", "host", "--source", "api-src", "--work-dir", "work", "--output", "json"];
+    for task in EVERYTHING_BUT_CLONE {
+        args.extend(["--skip", task]);
+    }
+    let (code, stdout, stderr) = run(&args, root, "1");
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let clone = report["tasks"].as_array().unwrap().iter().find(|t| t["name"] == "clone").unwrap();
+    assert_eq!(clone["template"], "pipewright-v1-git/clone", "the library comes from the platform folder");
+    assert_eq!(clone["status"], "Succeeded");
+    assert_eq!(clone["outputs"]["image_tag"].as_str().unwrap().len(), "main-".len() + 7);
+}

@@ -309,8 +309,7 @@ fn https_clone_sends_the_token_only_to_the_repository_host_and_never_shows_it() 
     write(
         root,
         "p.yaml",
-        &PIPELINE
-            .replace("image: registry.example.com/a/api}", "image: registry.example.com/a/api, git: {https: {secretName: git-token}}}"),
+        &PIPELINE.replace("image: registry.example.com/a/api}", "image: registry.example.com/a/api, git: {https: {name: git-token}}}"),
     );
     let cert = root.join("cert.pem");
     let trust = [("GIT_SSL_CAINFO", cert.to_str().unwrap())];
@@ -345,7 +344,7 @@ fn https_clone_sends_the_token_only_to_the_repository_host_and_never_shows_it() 
     git(&forge.work, &["push", "-q", forge.bare.to_str().unwrap(), "main"]);
     let pipeline = PIPELINE.replace(
         "image: registry.example.com/a/api}",
-        "image: registry.example.com/a/api, git: {https: {secretName: git-token}, submodules: true}}",
+        "image: registry.example.com/a/api, git: {https: {name: git-token}, submodules: true}}",
     );
     write(root, "p.yaml", &pipeline);
     let r = clone_run(root, "p.yaml", &url, "push", "refs/heads/main", &secrets, &trust);
@@ -436,7 +435,7 @@ fn ssh_clone_checks_the_host_key_strictly() {
         "p.yaml",
         &PIPELINE
             .replace("https://example.com/a/api.git", "git@example.com:a/api.git")
-            .replace("image: registry.example.com/a/api}", "image: registry.example.com/a/api, git: {ssh: {secretName: git-ssh}}}"),
+            .replace("image: registry.example.com/a/api}", "image: registry.example.com/a/api, git: {ssh: {name: git-ssh}}}"),
     );
     let secret = root.join("secrets/git-ssh");
     std::fs::create_dir_all(&secret).unwrap();

@@ -254,7 +254,7 @@ fn a_failing_test_fails_the_run_and_the_webhook_hears_of_it() {
     std::fs::write(&test, std::fs::read_to_string(&test).unwrap().replace("add(2, 3), 5", "add(2, 3), 6")).unwrap();
     git_repo(&repo, &[]);
     let hook = Webhook::start(std::time::Duration::from_secs(120));
-    let yaml = pipeline("web", "node", "  notify:\n    webhook: {secretName: ci-hook, key: url}\n");
+    let yaml = pipeline("web", "node", "  notify:\n    webhook: {name: ci-hook, key: url}\n");
     let secret = format!("ci-hook.url={}", hook.url);
     let args = ["--skip", "security-scan", "--secret", &secret];
     let ran = run(dir.path(), &yaml, &repo, &dir.path().join("work"), &args, &[("PIPEWRIGHT_RUN_TIME_SCALE", "0.01")]);

@@ -21,6 +21,41 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
+/// A repository at `dir/api-src` with one commit on `main`; returns the commit.
+fn source_repo(dir: &Path) -> String {
+    let source = dir.join("api-src");
+    std::fs::create_dir(&source).unwrap();
+    git(&source, &["init", "-q", "-b", "main"]);
+    std::fs::write(source.join("README"), "api\n").unwrap();
+    git(&source, &["add", "README"]);
+    git(&source, &["commit", "-qm", "one"]);
+    git(&source, &["rev-parse", "HEAD"])
+}
+
+/// Runs each pipewright command in `root`, asserting that it succeeds.
+fn setup(root: &Path, commands: &[&[&str]]) {
+    for args in commands {
+        let done = pipewright(args, root);
+        assert_eq!(done.code, 0, "{args:?}: {}", done.stderr);
+    }
+}
+
+/// `add pipeline api` in `namespace`, without an image.
+fn add_api(namespace: &str) -> [&str; 10] {
+    [
+        "add",
+        "pipeline",
+        "api",
+        "--namespace",
+        namespace,
+        "--repo",
+        "https://example.com/a/api.git",
+        "--toolchain",
+        "node",
+        "--no-build-image",
+    ]
+}
+
 fn have_bwrap() -> bool {
     let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()).any(|d| d.join("bwrap").is_file());
     if !found {
@@ -43,31 +78,9 @@ fn a_pipeline_named_in_the_tree_clones_a_tag_from_a_local_repository() {
     }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    assert_eq!(pipewright(&["init"], root).code, 0);
-    let added = pipewright(
-        &[
-            "add",
-            "pipeline",
-            "api",
-            "--namespace",
-            "team-a",
-            "--repo",
-            "https://example.com/a/api.git",
-            "--toolchain",
-            "node",
-            "--no-build-image",
-        ],
-        root,
-    );
-    assert_eq!(added.code, 0, "{}", added.stderr);
-    let source = root.join("api-src");
-    std::fs::create_dir(&source).unwrap();
-    git(&source, &["init", "-q", "-b", "main"]);
-    std::fs::write(source.join("README"), "api\n").unwrap();
-    git(&source, &["add", "README"]);
-    git(&source, &["commit", "-qm", "one"]);
-    git(&source, &["tag", "v1.2.3"]);
-    let sha = git(&source, &["rev-parse", "HEAD"]);
+    setup(root, &[&["init"], &add_api("team-a")]);
+    let sha = source_repo(root);
+    git(&root.join("api-src"), &["tag", "v1.2.3"]);
     let mut args = vec!["run", "api", "--executor", "host", "--source", "api-src", "--event", "tag", "--revision", "refs/tags/v1.2.3"];
     args.extend(["--work-dir", "work", "--output", "json"]);
     for task in EVERYTHING_BUT_CLONE {
@@ -143,31 +156,15 @@ fn a_pipeline_named_in_a_teams_layout_finds_the_platforms_library() {
     }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    for args in [
-        &["init", "--layout", "teams"][..],
-        &["add", "team", "payments", "--namespace", "team-payments", "--group", "devs"][..],
+    setup(
+        root,
         &[
-            "add",
-            "pipeline",
-            "api",
-            "--namespace",
-            "team-payments",
-            "--repo",
-            "https://example.com/a/api.git",
-            "--toolchain",
-            "node",
-            "--no-build-image",
-        ][..],
-    ] {
-        let done = pipewright(args, root);
-        assert_eq!(done.code, 0, "{args:?}: {}", done.stderr);
-    }
-    let source = root.join("api-src");
-    std::fs::create_dir(&source).unwrap();
-    git(&source, &["init", "-q", "-b", "main"]);
-    std::fs::write(source.join("README"), "api\n").unwrap();
-    git(&source, &["add", "README"]);
-    git(&source, &["commit", "-qm", "one"]);
+            &["init", "--layout", "teams"],
+            &["add", "team", "payments", "--namespace", "team-payments", "--group", "devs"],
+            &add_api("team-payments"),
+        ],
+    );
+    source_repo(root);
     let mut args = vec!["run", "team-payments/api", "--executor", "host", "--source", "api-src", "--work-dir", "work", "--output", "json"];
     for task in EVERYTHING_BUT_CLONE {
         args.extend(["--skip", task]);

@@ -349,14 +349,26 @@ status = env.get("STATUS", "")
 pipeline = env["PIPELINE"]
 
 def failed_step():
+    # Argo lists every failed node, in no set order: the DAG itself (named after the workflow),
+    # a retried step's node and each attempt ("test(1)"). Name the step that failed first.
     try:
         failures = json.loads(env.get("FAILURES") or "null")
     except ValueError:
         return None, None
+    steps = {}
     for failure in failures if isinstance(failures, list) else []:
-        if isinstance(failure, dict):
-            return failure.get("displayName") or failure.get("templateName"), failure.get("message")
-    return None, None
+        if not isinstance(failure, dict):
+            continue
+        name = re.sub(r"\(\d+\)$", "", str(failure.get("displayName") or failure.get("templateName") or ""))
+        if not name or name == env.get("WORKFLOW_NAME"):
+            continue
+        key = (str(failure.get("finishedAt") or "~"), name)
+        if name not in steps or key < steps[name][0]:
+            steps[name] = (key, failure.get("message"))
+    if not steps:
+        return None, None
+    name = min(steps, key=lambda n: steps[n][0])
+    return name, steps[name][1]
 
 def duration():
     try:

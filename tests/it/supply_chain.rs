@@ -195,6 +195,11 @@ fn the_notifier_reports_status_failed_step_and_link() {
     ] {
         assert!(slack.contains(expected), "{expected:?} not in {slack}");
     }
+    // Argo builds workflow.failures from its map of nodes, in no set order, and lists every failed
+    // node: the DAG (named after the workflow), the retry node and each attempt's pod (`test(1)`).
+    let argo_order = r#"[{"displayName":"billing-x7","message":"child 'test' failed","templateName":"pipeline","phase":"Failed","podName":"billing-x7","finishedAt":"2026-12-04T10:00:09Z"},{"displayName":"test(1)","message":"Error (exit code 1)","templateName":"test","phase":"Failed","podName":"billing-x7-test-2","finishedAt":"2026-12-04T10:00:08Z"},{"displayName":"test","message":"Error (exit code 1)","templateName":"test","phase":"Failed","podName":"billing-x7-test-9","finishedAt":"2026-12-04T10:00:08Z"},{"displayName":"test(0)","message":"Error (exit code 1)","templateName":"test","phase":"Failed","podName":"billing-x7-test-1","finishedAt":"2026-12-04T10:00:03Z"}]"#;
+    let slack = run(template(&docs, "notify", "slack"), &[("PW_CHANNEL", "slack"), ("FAILURES", argo_order)]);
+    assert!(slack.contains("Failed step `test`: Error (exit code 1)"), "the step, not the workflow or an attempt: {slack}");
     let sha = "0123456789abcdef0123456789abcdef01234567";
     let github = run(
         template(&docs, "notify", "commit-status"),

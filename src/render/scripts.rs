@@ -173,6 +173,9 @@ commit=$(git rev-parse HEAD)
 short=$(printf '%s' "$commit" | cut -c1-7)
 printf '%s' "$commit" > /tmp/pipewright/commit
 push=true
+# A branch names its tags; a revision given as a full commit names none (`sha-<short sha>`).
+branch=${REVISION#refs/heads/}
+if printf '%s\n' "$REVISION" | grep -Eq '^[0-9a-f]{40}$'; then branch=sha; fi
 case "${EVENT:-manual}" in
   tag)
     version=${REVISION#refs/tags/}
@@ -182,9 +185,9 @@ case "${EVENT:-manual}" in
       echo "pipewright: the tag is not a semver version (v1.2.3 or 1.2.3-rc.1): refusing to publish it" >&2; exit 2
     fi
     tag=$version ;;
-  push|manual) tag="${REVISION#refs/heads/}-$short" ;;
+  push|manual) tag="$branch-$short" ;;
   pull-request) tag="pr-$short"; push=false ;;
-  schedule) tag="${REVISION#refs/heads/}-$short"; push=false ;;
+  schedule) tag="$branch-$short"; push=false ;;
   *) echo "pipewright: unknown event (valid: manual, push, tag, pull-request, schedule)" >&2; exit 2 ;;
 esac
 if [ -n "$IMAGE_TAG" ]; then

@@ -102,6 +102,14 @@ fn a_pipeline_named_in_the_tree_clones_a_tag_from_a_local_repository() {
     assert!(stderr.contains("--source served at http://127.0.0.1:"), "{stderr}");
     assert!(stderr.contains(&format!("clone | pipewright: checked out {sha}")), "{stderr}");
     assert_eq!(report["outputs"]["pipewright_commit"], sha.as_str(), "the clone's globalName output");
+    // A manual run of a commit given by its SHA is tagged after it, not after the 40 characters.
+    args[7] = "manual";
+    args[9] = &sha;
+    let (code, stdout, stderr) = run(&args, root, "1");
+    assert_eq!(code, 0, "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let clone = report["tasks"].as_array().unwrap().iter().find(|t| t["name"] == "clone").unwrap();
+    assert_eq!(clone["outputs"]["image_tag"], format!("sha-{}", &sha[..7]));
 }
 
 #[test]

@@ -199,10 +199,10 @@ impl Bundle {
         for d in self.documents.iter().filter(|d| d.object.group() == "argoproj.io") {
             visit_template_refs(&d.object.0, &mut |name| {
                 let version = name.strip_prefix("pipewright-").and_then(|rest| rest.split_once('-')).map(|(v, _)| v);
-                if let Some(v) = version.filter(|v| v.starts_with('v') && v[1..].bytes().all(|b| b.is_ascii_digit()) && v.len() > 1) {
-                    if !present.contains(name) {
-                        versions.insert(v.to_owned());
-                    }
+                if let Some(v) = version.filter(|v| v.starts_with('v') && v[1..].bytes().all(|b| b.is_ascii_digit()) && v.len() > 1)
+                    && !present.contains(name)
+                {
+                    versions.insert(v.to_owned());
                 }
             });
         }
@@ -269,10 +269,10 @@ pub fn visit_template_refs(value: &Value, f: &mut dyn FnMut(&str)) {
     match value {
         Value::Object(map) => {
             for (key, v) in map {
-                if key == "templateRef" || key == "workflowTemplateRef" {
-                    if let Some(name) = v.get("name").and_then(Value::as_str) {
-                        f(name);
-                    }
+                if (key == "templateRef" || key == "workflowTemplateRef")
+                    && let Some(name) = v.get("name").and_then(Value::as_str)
+                {
+                    f(name);
                 }
                 visit_template_refs(v, f);
             }

@@ -22,10 +22,10 @@ pub fn check(index: &Index, out: &mut Vec<Finding>) {
                 out.push(Finding::new(Rule::CronSchedule, doc, path, e));
             }
         }
-        if let Some(zone) = spec.get("timezone").and_then(Value::as_str) {
-            if let Err(e) = timezone(zone) {
-                out.push(Finding::new(Rule::CronTimezone, doc, "spec.timezone", e));
-            }
+        if let Some(zone) = spec.get("timezone").and_then(Value::as_str)
+            && let Err(e) = timezone(zone)
+        {
+            out.push(Finding::new(Rule::CronTimezone, doc, "spec.timezone", e));
         }
     }
 }

@@ -25,11 +25,10 @@ pub fn check(index: &Index, out: &mut Vec<Finding>) {
         // A Workflow's arguments feed its entrypoint (a WorkflowTemplate's come at submission).
         if matches!(unit.kind, UnitKind::Workflow | UnitKind::CronWorkflow | UnitKind::SensorWorkflow)
             && unit.spec.get("workflowTemplateRef").is_none()
+            && let Some((_, entry)) = unit.template(text(unit.spec, "entrypoint"))
         {
-            if let Some((_, entry)) = unit.template(text(unit.spec, "entrypoint")) {
-                let what = format!("the entrypoint {:?}", text(entry, "name"));
-                missing(unit.doc, &unit.spec["arguments"], entry, &format!("{}.arguments", unit.spec_path), &what, out);
-            }
+            let what = format!("the entrypoint {:?}", text(entry, "name"));
+            missing(unit.doc, &unit.spec["arguments"], entry, &format!("{}.arguments", unit.spec_path), &what, out);
         }
     }
 }

